@@ -1,0 +1,209 @@
+// Package handlers holds peerline's flows: what the bot says and does. One file per flow
+// (start.go, emergency.go, privacy.go, ...). Handlers decide and enqueue; the bot package sends.
+//
+// Add a flow: declare its states (typed bot.State constants) in its file, register its commands,
+// buttons and states in routes() below, add a main-menu button in menu() if it is a section, and
+// put every string it shows in locales/ (all three languages).
+package handlers
+
+import (
+	"html"
+	"log/slog"
+
+	"github.com/ehra/peerline/bot"
+	"github.com/ehra/peerline/content"
+	"github.com/ehra/peerline/locales"
+	"github.com/ehra/peerline/store"
+)
+
+// Deps are what the flows need.
+type Deps struct {
+	Content *content.Content
+	Locales *locales.Catalog
+	// Admins are the numeric Telegram user ids with admin rights from configuration.
+	Admins []int64
+	// ConsultantsChat is the consultants' group chat id (0 if none).
+	ConsultantsChat int64
+	Log             *slog.Logger
+}
+
+// App is the set of flows.
+type App struct {
+	content  *content.Content
+	loc      *locales.Catalog
+	admins   map[int64]bool
+	consChat int64
+	log      *slog.Logger
+	// sections are the screens a deep link (/start <name>) or a menu button can open.
+	sections map[string]bot.HandlerFunc
+	// reprompts re-show the current step of a conversation (after a stale button, say).
+	reprompts map[bot.State]bot.HandlerFunc
+}
+
+// New returns the flows.
+func New(d Deps) *App {
+	a := &App{
+		content:   d.Content,
+		loc:       d.Locales,
+		admins:    map[int64]bool{},
+		consChat:  d.ConsultantsChat,
+		log:       d.Log,
+		sections:  map[string]bot.HandlerFunc{},
+		reprompts: map[bot.State]bot.HandlerFunc{},
+	}
+	if a.log == nil {
+		a.log = slog.New(slog.DiscardHandler)
+	}
+	for _, id := range d.Admins {
+		a.admins[id] = true
+	}
+	return a
+}
+
+// Router returns the router with every flow registered.
+func (a *App) Router() *bot.Router {
+	r := bot.NewRouter()
+	r.Use(bot.Recover(), bot.Logging(a.log), a.locale, a.role)
+	a.routes(r)
+	return r
+}
+
+// routes registers every flow. Keep it the one place that says which handler answers what.
+func (a *App) routes(r *bot.Router) {
+	// start.go
+	r.Command("start", a.start)
+	r.Command("menu", a.menuCmd)
+	r.Command("help", a.help)
+	r.Command("language", a.languageCmd)
+	r.Command("cancel", a.cancel)
+	r.Callback("lang:", a.pickLanguage)
+	r.Callback("onb:ok", a.onboarded)
+	r.Callback("menu", a.menuButton)
+	r.Callback("help", a.help)
+	r.Callback("language", a.languageCmd)
+	for _, lang := range locales.Langs {
+		r.Text("menu", a.loc.T(lang, "btn_menu"), a.menuCmd)
+	}
+	r.State(stateOnboardLang, a.notText)
+	r.State(stateOnboardPrivacy, a.notText)
+	a.reprompts[stateOnboardLang] = a.showLanguagePicker
+	a.reprompts[stateOnboardPrivacy] = a.showPrivacyIntro
+
+	// emergency.go
+	r.Command("overdose", a.overdose)
+	r.Callback("od:", a.firstAidCard)
+	r.Callback("odn", a.emergencyNumbers)
+	for _, lang := range locales.Langs {
+		r.Text("overdose", a.loc.T(lang, "btn_overdose"), a.overdose)
+	}
+	a.sections["overdose"] = a.overdose
+
+	// privacy.go
+	r.Command("privacy", a.privacy)
+	r.Callback("privacy", a.privacy)
+	r.Command("forget", a.forget)
+	r.Callback("fg:ask", a.forget)
+	r.Callback("fg:yes", a.forgetYes, stateForgetConfirm)
+	r.Callback("fg:no", a.forgetNo, stateForgetConfirm)
+	r.State(stateForgetConfirm, a.notText)
+	a.reprompts[stateForgetConfirm] = a.forget
+	a.sections["privacy"] = a.privacy
+
+	a.sections["menu"] = a.menuCmd
+	a.sections["help"] = a.help
+
+	r.Fallback(a.fallback)
+	r.Stale(a.stale)
+	r.Other(a.other)
+}
+
+// Commands are the commands shown in Telegram's menu, per language ("" is the default).
+func (a *App) Commands() map[string][]bot.Command {
+	names := []string{"start", "menu", "overdose", "language", "help", "privacy", "forget", "cancel"}
+	out := map[string][]bot.Command{}
+	for _, lang := range append([]string{""}, locales.Langs...) {
+		l := lang
+		if l == "" {
+			l = locales.Default
+		}
+		for _, n := range names {
+			out[lang] = append(out[lang], bot.Command{Name: n, Description: a.loc.T(l, "cmd_"+n)})
+		}
+	}
+	return out
+}
+
+// OnParked apologises to a person whose update could not be handled.
+func (a *App) OnParked(c *bot.Ctx) {
+	if c.ChatID == 0 || c.ChatType != "private" {
+		return
+	}
+	lang := locales.Default
+	if u, found, err := c.Tx.User(c.UserID); err == nil && found && u.Lang != "" {
+		lang = u.Lang
+	} else if from := fromOf(c); from != nil {
+		lang = a.loc.Match(from.LanguageCode)
+	}
+	c.Reply(a.loc.T(lang, "error_parked"), nil)
+}
+
+// t renders a UI string in the person's language.
+func (a *App) t(c *bot.Ctx, id string, data ...map[string]any) string {
+	return a.loc.T(c.Lang, id, data...)
+}
+
+// esc escapes text a person typed before it goes into an HTML message.
+func esc(s string) string { return html.EscapeString(s) }
+
+// locale sets c.Lang: the person's choice, else their Telegram language through the matcher,
+// else Ukrainian. It also keeps the profile's coarse "last seen" day and clears "inactive"
+// when a person who had blocked the bot writes again.
+func (a *App) locale(next bot.HandlerFunc) bot.HandlerFunc {
+	return func(c *bot.Ctx) (bot.Next, error) {
+		c.Lang = locales.Default
+		if c.UserID != 0 {
+			u, found, err := c.Tx.User(c.UserID)
+			if err != nil {
+				return bot.Stay(), err
+			}
+			switch {
+			case found && u.Lang != "":
+				c.Lang = u.Lang
+			case fromOf(c) != nil:
+				c.Lang = a.loc.Match(fromOf(c).LanguageCode)
+			}
+			day := c.Now.Unix() / 86400
+			if found && c.IsPrivate() && (u.Seen != day || u.Inactive) {
+				u.Seen, u.Inactive = day, false
+				if err := c.Tx.PutUser(c.UserID, u); err != nil {
+					return bot.Stay(), err
+				}
+			}
+		}
+		return next(c)
+	}
+}
+
+// role sets c.Role from the sender's numeric id, on every update.
+func (a *App) role(next bot.HandlerFunc) bot.HandlerFunc {
+	return func(c *bot.Ctx) (bot.Next, error) {
+		c.Role = bot.RoleUser
+		if a.admins[c.UserID] {
+			c.Role = bot.RoleAdmin
+		}
+		return next(c)
+	}
+}
+
+// profile returns the person's profile, creating it (with the current language) if needed.
+func profile(c *bot.Ctx) (store.User, error) {
+	u, found, err := c.Tx.User(c.UserID)
+	if err != nil {
+		return u, err
+	}
+	if !found {
+		day := c.Now.Unix() / 86400
+		u = store.User{Lang: c.Lang, Created: day, Seen: day}
+	}
+	return u, nil
+}

@@ -1,0 +1,101 @@
+package handlers
+
+import (
+	"strings"
+
+	"github.com/ehra/peerline/bot"
+	"github.com/ehra/peerline/content"
+)
+
+// Overdose first aid: reachable in one tap from every state (the /overdose command, the
+// always-visible 🆘 button under the input field, the menu's first button, /start overdose).
+// It never changes the conversation, so a form in progress continues afterwards.
+
+// overdose opens the opioid overdose card.
+func (a *App) overdose(c *bot.Ctx) (bot.Next, error) {
+	if !c.IsPrivate() {
+		return bot.Stay(), nil
+	}
+	a.showCard(c, "opioid")
+	return bot.Stay(), nil
+}
+
+// firstAidCard opens a card by id (od:<id>).
+func (a *App) firstAidCard(c *bot.Ctx) (bot.Next, error) {
+	id := strings.TrimPrefix(c.Data, "od:")
+	if _, ok := a.content.Card(id); !ok {
+		return a.stale(c)
+	}
+	a.showCard(c, id)
+	return bot.Stay(), nil
+}
+
+func (a *App) showCard(c *bot.Ctx, id string) {
+	card, _ := a.content.Card(id)
+	var b strings.Builder
+	b.WriteString("<b>" + card.Title.In(c.Lang) + "</b>\n\n")
+	b.WriteString(card.Body.In(c.Lang))
+	if ua, ok := a.content.Country("UA"); ok {
+		b.WriteString("\n\n" + a.t(c, "od_call_home", map[string]any{"Numbers": a.numbersLine(c, ua)}))
+	}
+	kb := bot.Keyboard{}
+	var row []bot.Button
+	for _, other := range content.FirstAidIDs {
+		if other == id {
+			continue
+		}
+		oc, _ := a.content.Card(other)
+		row = append(row, bot.Btn(oc.Button.In(c.Lang), "od:"+other))
+	}
+	kb = append(kb, row,
+		bot.Row(bot.Btn(a.t(c, "od_btn_numbers"), "odn")),
+		bot.Row(bot.Btn(a.t(c, "btn_to_menu"), "menu")))
+	c.Show(b.String(), kb)
+}
+
+// numbersLine renders a country's numbers: "<b>103</b> ambulance · <b>102</b> police".
+func (a *App) numbersLine(c *bot.Ctx, x *content.Country) string {
+	parts := make([]string, 0, len(x.Numbers))
+	for _, n := range x.Numbers {
+		parts = append(parts, "<b>"+n.Number+"</b> "+a.t(c, "svc_"+n.Service))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// emergencyNumbers lists countries (odn) or shows one country's numbers (odn:<code>).
+func (a *App) emergencyNumbers(c *bot.Ctx) (bot.Next, error) {
+	code := strings.TrimPrefix(strings.TrimPrefix(c.Data, "odn"), ":")
+	if code == "" {
+		kb := bot.Keyboard{}
+		var row []bot.Button
+		for _, x := range a.content.Countries() {
+			row = append(row, bot.Btn(x.Flag()+" "+x.Name.In(c.Lang), "odn:"+x.Code))
+			if len(row) == 2 {
+				kb = append(kb, row)
+				row = nil
+			}
+		}
+		if len(row) > 0 {
+			kb = append(kb, row)
+		}
+		kb = append(kb, bot.Row(bot.Btn(a.t(c, "btn_back"), "od:opioid")))
+		c.Show(a.t(c, "od_numbers_title"), kb)
+		return bot.Stay(), nil
+	}
+	x, ok := a.content.Country(code)
+	if !ok {
+		return a.stale(c)
+	}
+	var b strings.Builder
+	b.WriteString(x.Flag() + " <b>" + x.Name.In(c.Lang) + "</b>\n")
+	for _, n := range x.Numbers {
+		b.WriteString("📞 <b>" + n.Number + "</b> — " + a.t(c, "svc_"+n.Service) + "\n")
+	}
+	if note := x.Note.In(c.Lang); note != "" {
+		b.WriteString("\n" + note + "\n")
+	}
+	c.Show(b.String(), bot.Keyboard{
+		bot.Row(bot.Btn(a.t(c, "btn_back"), "odn"), bot.Btn(a.t(c, "btn_overdose"), "od:opioid")),
+	})
+	return bot.Stay(), nil
+}

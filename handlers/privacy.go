@@ -1,0 +1,53 @@
+package handlers
+
+import (
+	"github.com/ehra/peerline/bot"
+)
+
+// Privacy: /privacy shows the promise; /forget erases everything the bot holds about the person
+// after a confirmation.
+
+const stateForgetConfirm bot.State = "forget_confirm"
+
+// privacy shows the privacy promise.
+func (a *App) privacy(c *bot.Ctx) (bot.Next, error) {
+	if !c.IsPrivate() {
+		return bot.Stay(), nil
+	}
+	c.Show(a.t(c, "privacy_short"), bot.Keyboard{
+		bot.Row(bot.Btn(a.t(c, "btn_forget"), "fg:ask")),
+		bot.Row(bot.Btn(a.t(c, "btn_to_menu"), "menu")),
+	})
+	return bot.Stay(), nil
+}
+
+// forget asks for confirmation. The rest of a flow in progress is kept until the answer.
+func (a *App) forget(c *bot.Ctx) (bot.Next, error) {
+	if !c.IsPrivate() {
+		return bot.Stay(), nil
+	}
+	c.Show(a.t(c, "forget_confirm"), bot.Keyboard{
+		bot.Row(bot.Btn(a.t(c, "forget_yes"), "fg:yes")),
+		bot.Row(bot.Btn(a.t(c, "forget_no"), "fg:no")),
+	})
+	return bot.Goto(stateForgetConfirm), nil
+}
+
+// forgetYes erases the person. The confirmation is the last thing the bot sends them, and it
+// takes away the reply keyboard; a later /start meets them as new.
+func (a *App) forgetYes(c *bot.Ctx) (bot.Next, error) {
+	if err := c.Forget(c.ChatID); err != nil {
+		return bot.Stay(), err
+	}
+	c.Answer("")
+	c.EditKeyboard(c.ChatID, c.MessageID, nil)
+	c.Send(bot.Message{Text: a.t(c, "forget_done"), ReplyKeyboard: &bot.ReplyKeyboard{Remove: true}})
+	return bot.End(), nil
+}
+
+// forgetNo keeps everything.
+func (a *App) forgetNo(c *bot.Ctx) (bot.Next, error) {
+	c.Show(a.t(c, "forget_kept"), nil)
+	a.sendMenu(c)
+	return bot.End(), nil
+}

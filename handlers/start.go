@@ -1,0 +1,260 @@
+package handlers
+
+import (
+	"strings"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/ehra/peerline/bot"
+	"github.com/ehra/peerline/locales"
+)
+
+// Onboarding: /start → language (the detected one first) → a short privacy promise → menu.
+const (
+	stateOnboardLang    bot.State = "onboard_lang"
+	stateOnboardPrivacy bot.State = "onboard_privacy"
+)
+
+// keyAfter is the conversation payload key for the section a deep link asked for, opened once
+// onboarding is done.
+const keyAfter = "after"
+
+// start handles /start and /start <section>. The overdose card opens at once, before anything
+// else; other sections open directly for people who know the bot, and after onboarding for new
+// people.
+func (a *App) start(c *bot.Ctx) (bot.Next, error) {
+	if !c.IsPrivate() {
+		return bot.Stay(), nil
+	}
+	section := strings.ToLower(strings.TrimSpace(c.Args))
+	if section == "overdose" {
+		return a.overdose(c)
+	}
+	u, found, err := c.Tx.User(c.UserID)
+	if err != nil {
+		return bot.Stay(), err
+	}
+	if !found || !u.Onboarded {
+		c.ConvData = map[string]string{}
+		if _, ok := a.sections[section]; ok {
+			c.ConvData[keyAfter] = section
+		}
+		a.showLanguagePicker(c)
+		return bot.Goto(stateOnboardLang), nil
+	}
+	a.sendReplyKeyboard(c)
+	if h, ok := a.sections[section]; ok {
+		return h(c)
+	}
+	a.sendMenu(c)
+	return bot.End(), nil
+}
+
+// showLanguagePicker offers uk, ru and en with the detected language first.
+func (a *App) showLanguagePicker(c *bot.Ctx) (bot.Next, error) {
+	order := []string{c.Lang}
+	for _, l := range locales.Langs {
+		if l != c.Lang {
+			order = append(order, l)
+		}
+	}
+	var lines []string
+	kb := bot.Keyboard{}
+	for _, l := range order {
+		lines = append(lines, a.loc.T(l, "lang_pick"))
+		kb = append(kb, bot.Row(bot.Btn(a.loc.T(l, "lang_name"), "lang:"+l)))
+	}
+	c.Show(strings.Join(lines, "\n"), kb)
+	return bot.Stay(), nil
+}
+
+// languageCmd handles /language and the menu's language button.
+func (a *App) languageCmd(c *bot.Ctx) (bot.Next, error) {
+	if !c.IsPrivate() {
+		return bot.Stay(), nil
+	}
+	return a.showLanguagePicker(c)
+}
+
+// pickLanguage stores the chosen language. During onboarding it goes on to the privacy promise;
+// otherwise it confirms and shows the menu in the new language.
+func (a *App) pickLanguage(c *bot.Ctx) (bot.Next, error) {
+	lang := strings.TrimPrefix(c.Data, "lang:")
+	if !locales.Supported(lang) {
+		return a.stale(c)
+	}
+	u, err := profile(c)
+	if err != nil {
+		return bot.Stay(), err
+	}
+	u.Lang = lang
+	if err := c.Tx.PutUser(c.UserID, u); err != nil {
+		return bot.Stay(), err
+	}
+	c.Lang = lang
+	c.Answer(a.t(c, "lang_saved"))
+	if !u.Onboarded {
+		a.showPrivacyIntro(c)
+		return bot.Goto(stateOnboardPrivacy), nil
+	}
+	c.Show(a.t(c, "lang_saved"), nil)
+	a.sendReplyKeyboard(c)
+	a.sendMenu(c)
+	return bot.Stay(), nil
+}
+
+// showPrivacyIntro is the short privacy promise every new person sees once.
+func (a *App) showPrivacyIntro(c *bot.Ctx) (bot.Next, error) {
+	c.Show(a.t(c, "privacy_short"), bot.Keyboard{bot.Row(bot.Btn(a.t(c, "privacy_ok"), "onb:ok"))})
+	return bot.Stay(), nil
+}
+
+// onboarded finishes onboarding: the always-visible overdose button, then the menu (or the
+// section a deep link asked for).
+func (a *App) onboarded(c *bot.Ctx) (bot.Next, error) {
+	u, err := profile(c)
+	if err != nil {
+		return bot.Stay(), err
+	}
+	if !u.Onboarded {
+		u.Onboarded = true
+		if err := c.Tx.PutUser(c.UserID, u); err != nil {
+			return bot.Stay(), err
+		}
+	}
+	c.Answer("")
+	c.EditKeyboard(c.ChatID, c.MessageID, nil)
+	a.sendReplyKeyboard(c)
+	after := c.ConvData[keyAfter]
+	if h, ok := a.sections[after]; ok && after != "" {
+		c.ShowAsNew() // the section opens below the promise, not over it
+		n, err := h(c)
+		if n == bot.Stay() {
+			n = bot.End()
+		}
+		return n, err
+	}
+	a.sendMenu(c)
+	return bot.End(), nil
+}
+
+// sendReplyKeyboard puts the always-visible 🆘 and ☰ buttons under the input field.
+func (a *App) sendReplyKeyboard(c *bot.Ctx) {
+	c.Send(bot.Message{
+		Text: a.t(c, "welcome_keyboard"),
+		ReplyKeyboard: &bot.ReplyKeyboard{
+			Rows:       [][]string{{a.t(c, "btn_overdose")}, {a.t(c, "btn_menu")}},
+			Persistent: true,
+		},
+	})
+}
+
+// menuKeyboard is the main menu. Sections appear here as they are built.
+func (a *App) menuKeyboard(c *bot.Ctx) bot.Keyboard {
+	return bot.Keyboard{
+		bot.Row(bot.Btn(a.t(c, "btn_overdose"), "od:opioid")),
+		bot.Row(bot.Btn(a.t(c, "menu_privacy"), "privacy"), bot.Btn(a.t(c, "menu_language"), "language")),
+		bot.Row(bot.Btn(a.t(c, "menu_help"), "help")),
+	}
+}
+
+// sendMenu sends the main menu as a new message.
+func (a *App) sendMenu(c *bot.Ctx) {
+	c.Send(bot.Message{Text: a.t(c, "menu_title"), Keyboard: a.menuKeyboard(c)})
+}
+
+// menuCmd handles /menu and the ☰ button: ends any flow in progress and shows the menu.
+func (a *App) menuCmd(c *bot.Ctx) (bot.Next, error) {
+	if !c.IsPrivate() {
+		return bot.Stay(), nil
+	}
+	if c.Conv == stateOnboardLang || c.Conv == stateOnboardPrivacy {
+		return a.reprompt(c)
+	}
+	a.sendMenu(c)
+	return bot.End(), nil
+}
+
+// menuButton is the inline "to the menu" button: the screen turns into the menu.
+func (a *App) menuButton(c *bot.Ctx) (bot.Next, error) {
+	c.Show(a.t(c, "menu_title"), a.menuKeyboard(c))
+	return bot.End(), nil
+}
+
+// help lists what the bot can do.
+func (a *App) help(c *bot.Ctx) (bot.Next, error) {
+	if !c.IsPrivate() {
+		return bot.Stay(), nil
+	}
+	c.Show(a.t(c, "help_text"), bot.Keyboard{bot.Row(bot.Btn(a.t(c, "btn_to_menu"), "menu"))})
+	return bot.Stay(), nil
+}
+
+// cancel stops any flow in progress, forgetting its answers.
+func (a *App) cancel(c *bot.Ctx) (bot.Next, error) {
+	if !c.IsPrivate() {
+		return bot.Stay(), nil
+	}
+	if c.Conv == stateOnboardLang || c.Conv == stateOnboardPrivacy {
+		return a.reprompt(c)
+	}
+	c.Reply(a.t(c, "cancelled"), nil)
+	a.sendMenu(c)
+	return bot.End(), nil
+}
+
+// notText answers text sent where the conversation waits for a button: the step again.
+func (a *App) notText(c *bot.Ctx) (bot.Next, error) {
+	return a.reprompt(c)
+}
+
+// reprompt shows the current step of the conversation again, or the menu if there is none.
+func (a *App) reprompt(c *bot.Ctx) (bot.Next, error) {
+	if h, ok := a.reprompts[c.Conv]; ok {
+		c.ShowAsNew() // below the stale message, which may be far up the chat
+		return h(c)
+	}
+	a.sendMenu(c)
+	return bot.End(), nil
+}
+
+// fallback answers messages nothing else matched.
+func (a *App) fallback(c *bot.Ctx) (bot.Next, error) {
+	if !c.IsPrivate() {
+		return bot.Stay(), nil
+	}
+	if c.Command != "" || strings.HasPrefix(c.Text, "/") {
+		c.Reply(a.t(c, "unknown_command"), nil)
+		return bot.Stay(), nil
+	}
+	c.Reply(a.t(c, "fallback_text"), nil)
+	if c.Conv != "" {
+		return a.reprompt(c)
+	}
+	a.sendMenu(c)
+	return bot.Stay(), nil
+}
+
+// stale answers an out-of-date or unknown button and shows where the person really is.
+func (a *App) stale(c *bot.Ctx) (bot.Next, error) {
+	c.Answer(a.t(c, "stale_button"))
+	if !c.IsPrivate() {
+		return bot.Stay(), nil
+	}
+	return a.reprompt(c)
+}
+
+// other handles updates that are neither messages nor buttons.
+func (a *App) other(c *bot.Ctx) (bot.Next, error) {
+	return bot.Stay(), nil
+}
+
+func fromOf(c *bot.Ctx) *tgbotapi.User {
+	switch {
+	case c.Update.Message != nil:
+		return c.Update.Message.From
+	case c.Update.CallbackQuery != nil:
+		return c.Update.CallbackQuery.From
+	}
+	return nil
+}

@@ -1,0 +1,32 @@
+package store
+
+// Refs: message ids the bot needs later (the live menu message of a chat, a relayed message),
+// recorded by the outbox worker when the call that created the message succeeds. A ref's name is
+// chosen by the handler that enqueued the call; it is stored only as a keyed hash, and the chat
+// and message ids are sealed.
+
+// MessageRef is where a sent message lives.
+type MessageRef struct {
+	ChatID    int64 `json:"c"`
+	MessageID int   `json:"m"`
+	At        int64 `json:"t,omitempty"` // unix seconds when sent
+}
+
+func (t *Tx) refKey(name string) []byte { return t.keys.hash("ref", []byte(name)) }
+
+// SetRef records ref name.
+func (t *Tx) SetRef(name string, r MessageRef) error {
+	return t.putSealed(bucketRefs, t.refKey(name), r)
+}
+
+// Ref looks up ref name.
+func (t *Tx) Ref(name string) (MessageRef, bool, error) {
+	var r MessageRef
+	found, err := t.getSealed(bucketRefs, t.refKey(name), &r)
+	return r, found, err
+}
+
+// DeleteRef forgets ref name.
+func (t *Tx) DeleteRef(name string) error {
+	return t.bucket(bucketRefs).Delete(t.refKey(name))
+}

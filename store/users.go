@@ -1,0 +1,34 @@
+package store
+
+// Users: what the bot remembers about a person between conversations — their language choice,
+// whether Telegram told us they blocked the bot, and coarse activity dates for retention.
+// Keyed by the keyed hash of the chat id; sealed.
+
+// User is a person's profile.
+type User struct {
+	Lang     string `json:"l,omitempty"`
+	Inactive bool   `json:"i,omitempty"` // blocked the bot or the account is gone
+	Created  int64  `json:"c,omitempty"` // unix day of the first contact
+	Seen     int64  `json:"s,omitempty"` // unix day of the last contact
+	// Onboarded is set once the person has seen the privacy promise.
+	Onboarded bool `json:"o,omitempty"`
+}
+
+// User returns chatID's profile; found is false for a person the bot does not know.
+func (t *Tx) User(chatID int64) (u User, found bool, err error) {
+	found, err = t.getSealed(bucketUsers, t.keys.chatKey(chatID), &u)
+	return u, found, err
+}
+
+// PutUser stores chatID's profile.
+func (t *Tx) PutUser(chatID int64, u User) error {
+	return t.putSealed(bucketUsers, t.keys.chatKey(chatID), u)
+}
+
+// DeleteUser forgets chatID's profile.
+func (t *Tx) DeleteUser(chatID int64) error {
+	return t.bucket(bucketUsers).Delete(t.keys.chatKey(chatID))
+}
+
+// UserCount is the number of known people.
+func (t *Tx) UserCount() int { return t.bucket(bucketUsers).Stats().KeyN }
