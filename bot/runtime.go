@@ -123,6 +123,15 @@ func (b *Bot) Self() BotInfo { return b.self }
 // Ready is closed once the bot polls.
 func (b *Bot) Ready() <-chan struct{} { return b.ready }
 
+// Idle reports whether no update is in hand and nothing waits in the outbox.
+func (b *Bot) Idle() bool {
+	if b.track == nil || b.outbox == nil {
+		return false
+	}
+	_, inflight, _ := b.track.watermark()
+	return inflight == 0 && b.outbox.Len() == 0
+}
+
 // Metrics returns the runtime's counters.
 func (b *Bot) Metrics() *Metrics { return b.metrics }
 
