@@ -33,8 +33,8 @@ type Config struct {
 // setting is one configuration value: its variable, flag, default and how to parse it.
 type setting struct {
 	env, flag, def, help string
-	secret           bool // never shown as a default, never echoed
-	parse            func(c *Config, v string) error
+	secret               bool // never shown as a default, never echoed
+	parse                func(c *Config, v string) error
 }
 
 var settings = []setting{

@@ -222,4 +222,6 @@ func (p *Person) Sees(s string) bool {
 }
 
 // T renders a UI string, for comparing with what the bot sent.
-func (h *Harness) T(lang, id string, data ...map[string]any) string { return h.Loc.T(lang, id, data...) }
+func (h *Harness) T(lang, id string, data ...map[string]any) string {
+	return h.Loc.T(lang, id, data...)
+}
