@@ -342,22 +342,15 @@ func (o *outbox) retry(e store.OutboxEntry, ch *outChat, wait time.Duration) {
 	o.signal()
 }
 
-// blocked drops everything queued for the chat and marks the person inactive.
+// blocked drops everything queued for the chat and marks the person inactive: first durably,
+// then in memory, so that an idle outbox means the store is settled too.
 func (o *outbox) blocked(e store.OutboxEntry, ch *outChat) {
-	var dropped []store.OutboxEntry
-	o.mu.Lock()
+	dropped := []store.OutboxEntry{e}
 	if ch != nil {
-		dropped = ch.q
-		ch.q = nil
-		ch.busy = false
-		o.schedule(ch, time.Now())
-	} else {
-		dropped = []store.OutboxEntry{e}
+		o.mu.Lock()
+		dropped = append([]store.OutboxEntry(nil), ch.q...)
+		o.mu.Unlock()
 	}
-	o.busy--
-	o.queued -= len(dropped)
-	o.afterSettle()
-	o.mu.Unlock()
 	err := o.db.Batch(func(tx *store.Tx) error {
 		for _, d := range dropped {
 			if err := tx.OutboxDelete(d.ID); err != nil {
@@ -372,6 +365,17 @@ func (o *outbox) blocked(e store.OutboxEntry, ch *outChat) {
 	if err != nil {
 		o.log.Error("outbox: cannot record a blocked chat", "err", err)
 	}
+	o.mu.Lock()
+	if ch != nil {
+		// Entries queued meanwhile stay; they will meet the same 403 and be dropped then.
+		ch.q = ch.q[len(dropped):]
+		ch.busy = false
+		o.schedule(ch, time.Now())
+	}
+	o.busy--
+	o.queued -= len(dropped)
+	o.afterSettle()
+	o.mu.Unlock()
 	o.signal()
 }
 
