@@ -16,8 +16,7 @@ func (a *App) overdose(c *bot.Ctx) (bot.Next, error) {
 	if !c.IsPrivate() {
 		return bot.Stay(), nil
 	}
-	a.showCard(c, "opioid")
-	return bot.Stay(), nil
+	return bot.Stay(), a.showCard(c, "opioid")
 }
 
 // firstAidCard opens a card by id (od:<id>).
@@ -26,12 +25,15 @@ func (a *App) firstAidCard(c *bot.Ctx) (bot.Next, error) {
 	if _, ok := a.content.Card(id); !ok {
 		return a.stale(c)
 	}
-	a.showCard(c, id)
-	return bot.Stay(), nil
+	return bot.Stay(), a.showCard(c, id)
 }
 
-func (a *App) showCard(c *bot.Ctx, id string) {
+func (a *App) showCard(c *bot.Ctx, id string) error {
 	card, _ := a.content.Card(id)
+	// An aggregate count (no one's identity) for the statistics admins see.
+	if err := c.Tx.Incr("firstaid_shown_"+id, 1); err != nil {
+		return err
+	}
 	var b strings.Builder
 	b.WriteString("<b>" + card.Title.In(c.Lang) + "</b>\n\n")
 	b.WriteString(card.Body.In(c.Lang))
@@ -51,6 +53,7 @@ func (a *App) showCard(c *bot.Ctx, id string) {
 		bot.Row(bot.Btn(a.t(c, "od_btn_numbers"), "odn")),
 		bot.Row(bot.Btn(a.t(c, "btn_to_menu"), "menu")))
 	c.Show(b.String(), kb)
+	return nil
 }
 
 // numbersLine renders a country's numbers: "<b>103</b> ambulance · <b>102</b> police".
