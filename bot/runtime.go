@@ -276,14 +276,22 @@ func (b *Bot) poll(ctx context.Context) error {
 		}
 		timeout := int(b.cfg.PollTimeout / time.Second)
 		if inflight > 0 {
-			// Updates are in hand: ask without waiting, but only after some finished, so
-			// the window Telegram returns (which starts at the oldest unfinished) has news.
+			// Updates are in hand. Telegram answers with the window of PollLimit updates that
+			// starts at the oldest unfinished one, so asking again while most of that window is
+			// still in hand brings little news: wait until at most half of it is, then ask
+			// without waiting. (A stuck update holds the window for at most 250 ms a round.)
 			timeout = 0
-			select {
-			case <-changed:
-			case <-time.After(250 * time.Millisecond):
-			case <-ctx.Done():
-				return nil
+			deadline := time.After(250 * time.Millisecond)
+		wait:
+			for inflight > b.cfg.PollLimit/2 {
+				select {
+				case <-changed:
+				case <-deadline:
+					break wait
+				case <-ctx.Done():
+					return nil
+				}
+				_, inflight, changed = b.track.watermark()
 			}
 			offset, _, _ = b.track.watermark()
 		}

@@ -54,7 +54,7 @@ type Options struct {
 	LockTimeout time.Duration
 	// NoSync skips fsync; only for throwaway databases (tests, the sandbox's previews).
 	NoSync bool
-	// MaxBatchDelay bounds how long Batch waits to coalesce transactions. Default 2 ms.
+	// MaxBatchDelay bounds how long Batch waits to coalesce transactions. Default 1 ms.
 	MaxBatchDelay time.Duration
 	// ReadOnly opens the file for reading (a shared lock).
 	ReadOnly bool
@@ -98,7 +98,7 @@ func Open(path string, opt Options) (*DB, error) {
 	bdb.MaxBatchSize = 1000
 	bdb.MaxBatchDelay = opt.MaxBatchDelay
 	if bdb.MaxBatchDelay == 0 {
-		bdb.MaxBatchDelay = 2 * time.Millisecond
+		bdb.MaxBatchDelay = time.Millisecond
 	}
 	db := &DB{bolt: bdb, keys: keys, path: path}
 	if err := db.checkKey(); err != nil {

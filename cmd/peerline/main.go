@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"syscall"
 	"time"
 	_ "time/tzdata" // time zones work in a minimal container too
@@ -171,10 +172,24 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		defer stopCtl()
 	}
 
+	tuneGC(m.Getenv)
 	m.log.Info("peerline starting", "version", version, "data", c.Data)
 	err = m.bot.Run(ctx)
 	m.log.Info("peerline stopped")
 	return err
+}
+
+// tuneGC trades a little memory for throughput: the bot's heap is small (≈10 MB under load), so
+// collecting at 200 % growth instead of 100 % costs a few MB and saves a fifth of the CPU spent
+// under load; a soft limit keeps the heap in check if something grows. GOGC and GOMEMLIMIT,
+// when set, win.
+func tuneGC(getenv func(string) string) {
+	if getenv("GOGC") == "" {
+		debug.SetGCPercent(200)
+	}
+	if getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(48 << 20)
+	}
 }
 
 // openStore loads the data key and opens the database. A missing key file is created only for
