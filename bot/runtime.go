@@ -150,6 +150,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	if err := b.hello(ctx); err != nil {
 		return err
 	}
+	if ctx.Err() != nil {
+		return nil // stopped before Telegram was reached
+	}
 
 	b.outbox = newOutbox(b.db, b.sendAPI, b.cfg.Limits, b.cfg.Senders, b.log, b.metrics)
 	b.outbox.onBlocked = markInactive
