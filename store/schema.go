@@ -24,6 +24,10 @@ var migrations = []migration{
 		}
 		return nil
 	}},
+	{"scheduled jobs", func(tx *bolt.Tx, _ *keyring) error {
+		_, err := tx.CreateBucketIfNotExists(bucketJobs)
+		return err
+	}},
 }
 
 // SchemaVersion is the schema version this build writes.

@@ -38,6 +38,7 @@ var (
 	bucketUsers    = []byte("users")
 	bucketRefs     = []byte("refs")
 	bucketCounters = []byte("counters")
+	bucketJobs     = []byte("jobs")
 )
 
 var (

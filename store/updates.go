@@ -88,3 +88,29 @@ func (t *Tx) ParkedUpdates() ([]Parked, error) {
 	})
 	return out, err
 }
+
+// PruneParked drops parked-update records older than before and returns how many it dropped.
+// (The parked count survives in the counters.)
+func (t *Tx) PruneParked(before time.Time) (int, error) {
+	b := t.bucket(bucketParked)
+	var doomed [][]byte
+	err := b.ForEach(func(k, v []byte) error {
+		var p Parked
+		if err := json.Unmarshal(v, &p); err != nil {
+			return err
+		}
+		if p.At < before.Unix() {
+			doomed = append(doomed, append([]byte(nil), k...))
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, k := range doomed {
+		if err := b.Delete(k); err != nil {
+			return 0, err
+		}
+	}
+	return len(doomed), nil
+}

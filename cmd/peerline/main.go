@@ -172,9 +172,30 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		defer stopCtl()
 	}
 
+	sched := bot.NewScheduler(m.db, c.TZ, m.log, nil)
+	for _, j := range app.Jobs(m.bot, m.db) {
+		if err := sched.Add(j); err != nil {
+			return err
+		}
+	}
+	schedCtx, stopSched := context.WithCancel(ctx)
+	schedDone := make(chan struct{})
+	go func() {
+		defer close(schedDone)
+		select {
+		case <-m.bot.Ready():
+			sched.Start(schedCtx)
+			<-schedCtx.Done()
+			sched.Stop()
+		case <-schedCtx.Done():
+		}
+	}()
+
 	tuneGC(m.Getenv)
 	m.log.Info("peerline starting", "version", version, "data", c.Data)
 	err = m.bot.Run(ctx)
+	stopSched()
+	<-schedDone
 	m.log.Info("peerline stopped")
 	return err
 }
