@@ -56,12 +56,33 @@ type Meta struct {
 
 // Content is all domain content.
 type Content struct {
-	Emergency []Country `toml:"country"`
-	FirstAid  []Card    `toml:"card"`
+	Emergency []Country
+	FirstAid  []Card
+	NPS       NPSFile
+	Combos    CombosFile
+	Member    MembershipFile
+	Calls     []Call
+	About     About
+	Places    Places
+	Steps     []Steps
+	Directory DirectoryFile
 
-	countries map[string]*Country
-	cards     map[string]*Card
-	sources   map[string]string // content file name → where it was read from
+	countries       map[string]*Country
+	cards           map[string]*Card
+	substances      map[string]*Substance
+	comboItems      map[string]*ComboItem
+	pairs           map[[2]string]*ComboPair
+	regionCountries map[string]*RegionCountry
+	calls           map[string]*Call
+	regions         map[string]*Region
+	abroad          map[string]*Abroad
+	sources         map[string]string // content file name → where it was read from
+}
+
+// NPSFile is nps.toml.
+type NPSFile struct {
+	Intro      NPSIntro    `toml:"intro"`
+	Substances []Substance `toml:"substance"`
 }
 
 // src is where the content file name was read from, for problem reports.
@@ -73,22 +94,37 @@ func (c *Content) src(name string) string {
 }
 
 // files maps each content file to the part of Content it fills. Adding a content file means
-// adding a line here and a field above.
+// adding a line here, a field above and a validate function (called from validate, in an order
+// where what it refers to is validated first).
 var files = []struct {
 	name string
 	into func(c *Content) any
 }{
-	{"emergency.toml", func(c *Content) any { return &emergencyFile{&c.Emergency} }},
-	{"firstaid.toml", func(c *Content) any { return &firstAidFile{&c.FirstAid} }},
+	{"places.toml", func(c *Content) any { return &c.Places }},
+	{"emergency.toml", func(c *Content) any { return &struct {
+		Country *[]Country `toml:"country"`
+	}{&c.Emergency} }},
+	{"firstaid.toml", func(c *Content) any { return &struct {
+		Card *[]Card `toml:"card"`
+	}{&c.FirstAid} }},
+	{"combos.toml", func(c *Content) any { return &c.Combos }},
+	{"nps.toml", func(c *Content) any { return &c.NPS }},
+	{"membership.toml", func(c *Content) any { return &c.Member }},
+	{"calls.toml", func(c *Content) any { return &struct {
+		Call *[]Call `toml:"call"`
+	}{&c.Calls} }},
+	{"about.toml", func(c *Content) any { return &struct {
+		About *About `toml:"about"`
+	}{&c.About} }},
+	{"steps.toml", func(c *Content) any { return &struct {
+		Steps *[]Steps `toml:"steps"`
+	}{&c.Steps} }},
+	{"directory.toml", func(c *Content) any { return &c.Directory }},
 }
 
-type emergencyFile struct {
-	Country *[]Country `toml:"country"`
-}
-
-type firstAidFile struct {
-	Card *[]Card `toml:"card"`
-}
+// extending files are not replaced by a file of the same name in the data folder, but extended
+// by it (see mergeDirectory).
+var extending = map[string]bool{"directory.toml": true}
 
 // Problem is one thing wrong with the content.
 type Problem struct {
@@ -123,19 +159,16 @@ func Load(overrideDir string) (*Content, error) {
 	c := &Content{sources: map[string]string{}}
 	var probs Problems
 	for _, f := range files {
+		if extending[f.name] {
+			probs = append(probs, c.loadDirectory(overrideDir)...)
+			continue
+		}
 		data, source, err := readFile(f.name, overrideDir)
 		if err != nil {
 			return nil, err
 		}
 		c.sources[f.name] = source
-		md, err := toml.Decode(string(data), f.into(c))
-		if err != nil {
-			probs = append(probs, Problem{File: source, Msg: err.Error()})
-			continue
-		}
-		for _, k := range md.Undecoded() {
-			probs = append(probs, Problem{File: source, Field: k.String(), Msg: "unknown field (a typo?)"})
-		}
+		probs = append(probs, decode(source, data, f.into(c))...)
 	}
 	probs = append(probs, c.validate()...)
 	if len(probs) > 0 {
@@ -151,6 +184,51 @@ func MustLoad() *Content {
 		panic(err)
 	}
 	return c
+}
+
+func decode(source string, data []byte, into any) []Problem {
+	md, err := toml.Decode(string(data), into)
+	if err != nil {
+		return []Problem{{File: source, Msg: err.Error()}}
+	}
+	var probs []Problem
+	for _, k := range md.Undecoded() {
+		probs = append(probs, Problem{File: source, Field: k.String(), Msg: "unknown field (a typo?)"})
+	}
+	return probs
+}
+
+// loadDirectory reads the shipped directory and extends it with the data folder's, if any.
+func (c *Content) loadDirectory(overrideDir string) []Problem {
+	const name = "directory.toml"
+	data, err := embedded.ReadFile("data/" + name)
+	if err != nil {
+		return []Problem{{File: "content/data/" + name, Msg: err.Error()}}
+	}
+	c.sources[name] = "content/data/" + name
+	var base DirectoryFile
+	if probs := decode("content/data/"+name, data, &base); len(probs) > 0 {
+		return probs
+	}
+	c.Directory = base
+	if overrideDir == "" {
+		return nil
+	}
+	p := filepath.Join(overrideDir, name)
+	over, err := os.ReadFile(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return []Problem{{File: p, Msg: err.Error()}}
+	}
+	var extra DirectoryFile
+	if probs := decode(p, over, &extra); len(probs) > 0 {
+		return probs
+	}
+	c.sources[name] = "content/data/" + name + " + " + p
+	c.Directory = mergeDirectory(base, extra)
+	return nil
 }
 
 func readFile(name, overrideDir string) (data []byte, source string, err error) {
@@ -188,4 +266,9 @@ func (c *Content) Countries() []*Country {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Order < out[j].Order })
 	return out
+}
+
+// sortStable sorts a slice stably by less.
+func sortStable[T any](s []T, less func(a, b T) bool) {
+	sort.SliceStable(s, func(i, j int) bool { return less(s[i], s[j]) })
 }

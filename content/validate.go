@@ -10,8 +10,12 @@ import (
 
 func (c *Content) validate() []Problem {
 	var probs []Problem
-	probs = append(probs, c.validateEmergency()...)
-	probs = append(probs, c.validateFirstAid()...)
+	for _, v := range []func() []Problem{
+		c.validatePlaces, c.validateEmergency, c.validateFirstAid, c.validateCombos, c.validateNPS,
+		c.validateMembership, c.validateCalls, c.validateAbout, c.validateSteps, c.validateDirectory,
+	} {
+		probs = append(probs, v()...)
+	}
 	return probs
 }
 
