@@ -101,24 +101,34 @@ var files = []struct {
 	into func(c *Content) any
 }{
 	{"places.toml", func(c *Content) any { return &c.Places }},
-	{"emergency.toml", func(c *Content) any { return &struct {
-		Country *[]Country `toml:"country"`
-	}{&c.Emergency} }},
-	{"firstaid.toml", func(c *Content) any { return &struct {
-		Card *[]Card `toml:"card"`
-	}{&c.FirstAid} }},
+	{"emergency.toml", func(c *Content) any {
+		return &struct {
+			Country *[]Country `toml:"country"`
+		}{&c.Emergency}
+	}},
+	{"firstaid.toml", func(c *Content) any {
+		return &struct {
+			Card *[]Card `toml:"card"`
+		}{&c.FirstAid}
+	}},
 	{"combos.toml", func(c *Content) any { return &c.Combos }},
 	{"nps.toml", func(c *Content) any { return &c.NPS }},
 	{"membership.toml", func(c *Content) any { return &c.Member }},
-	{"calls.toml", func(c *Content) any { return &struct {
-		Call *[]Call `toml:"call"`
-	}{&c.Calls} }},
-	{"about.toml", func(c *Content) any { return &struct {
-		About *About `toml:"about"`
-	}{&c.About} }},
-	{"steps.toml", func(c *Content) any { return &struct {
-		Steps *[]Steps `toml:"steps"`
-	}{&c.Steps} }},
+	{"calls.toml", func(c *Content) any {
+		return &struct {
+			Call *[]Call `toml:"call"`
+		}{&c.Calls}
+	}},
+	{"about.toml", func(c *Content) any {
+		return &struct {
+			About *About `toml:"about"`
+		}{&c.About}
+	}},
+	{"steps.toml", func(c *Content) any {
+		return &struct {
+			Steps *[]Steps `toml:"steps"`
+		}{&c.Steps}
+	}},
 	{"directory.toml", func(c *Content) any { return &c.Directory }},
 }
 

@@ -101,9 +101,9 @@ func (c *Content) ParseDirectoryCSV(r io.Reader) ([]Service, error) {
 			Region: get("region"), City: get("city"),
 			Name:    Text{UK: get("name_uk"), RU: get("name_ru"), EN: get("name_en")},
 			Address: get("address"), Phones: list("phones"), Website: get("website"), Telegram: get("telegram"),
-			Hours:     Text{UK: get("hours_uk"), RU: get("hours_ru"), EN: get("hours_en")},
-			Languages: list("languages"),
-			Notes:     Text{UK: get("notes_uk"), RU: get("notes_ru"), EN: get("notes_en")},
+			Hours:      Text{UK: get("hours_uk"), RU: get("hours_ru"), EN: get("hours_en")},
+			Languages:  list("languages"),
+			Notes:      Text{UK: get("notes_uk"), RU: get("notes_ru"), EN: get("notes_en")},
 			VerifiedBy: get("verified_by"), Sources: list("sources"),
 		}
 		var reasons []string

@@ -4,7 +4,7 @@ import "fmt"
 
 // Substance is an NPS safety page: a group of substances common in the region, in short screens.
 type Substance struct {
-	ID     string `toml:"id"`     // short code (callback data), a-z, 0-9, "-"
+	ID     string `toml:"id"` // short code (callback data), a-z, 0-9, "-"
 	Name   Text   `toml:"name" content:"max=40"`
 	Aka    Text   `toml:"aka" content:"optional,max=300"`    // local and street names
 	What   Text   `toml:"what" content:"max=1000"`           // what it is
