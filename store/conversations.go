@@ -5,8 +5,9 @@ package store
 
 // Conversation is a chat's conversation state.
 type Conversation struct {
-	State string            `json:"s,omitempty"`
-	Data  map[string]string `json:"d,omitempty"`
+	ChatID int64             `json:"id,omitempty"` // sealed; for re-keying
+	State  string            `json:"s,omitempty"`
+	Data   map[string]string `json:"d,omitempty"`
 	// Updated is when it last changed (unix seconds), for retention.
 	Updated int64 `json:"t,omitempty"`
 }
@@ -20,6 +21,7 @@ func (t *Tx) Conversation(chatID int64) (Conversation, error) {
 
 // SetConversation stores chatID's conversation.
 func (t *Tx) SetConversation(chatID int64, c Conversation) error {
+	c.ChatID = chatID
 	return t.putSealed(bucketConvs, t.keys.chatKey(chatID), c)
 }
 

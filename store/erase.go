@@ -12,6 +12,7 @@ var personRecords = []struct {
 	{"conversation", func(t *Tx, id int64) error { return t.DeleteConversation(id) }},
 	{"outbox", func(t *Tx, id int64) error { _, err := t.OutboxDeleteChat(id); return err }},
 	{"message refs", func(t *Tx, id int64) error { return t.deleteRefsOfChat(id) }},
+	{"safe-mode trail", func(t *Tx, id int64) error { return t.deleteTrailOfChat(id) }},
 }
 
 // ErasePerson deletes every record about the person whose private chat is chatID. Aggregate

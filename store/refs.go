@@ -7,15 +7,17 @@ package store
 
 // MessageRef is where a sent message lives.
 type MessageRef struct {
-	ChatID    int64 `json:"c"`
-	MessageID int   `json:"m"`
-	At        int64 `json:"t,omitempty"` // unix seconds when sent
+	Name      string `json:"n,omitempty"` // sealed; for re-keying
+	ChatID    int64  `json:"c"`
+	MessageID int    `json:"m"`
+	At        int64  `json:"t,omitempty"` // unix seconds when sent
 }
 
 func (t *Tx) refKey(name string) []byte { return t.keys.hash("ref", []byte(name)) }
 
 // SetRef records ref name.
 func (t *Tx) SetRef(name string, r MessageRef) error {
+	r.Name = name
 	return t.putSealed(bucketRefs, t.refKey(name), r)
 }
 

@@ -28,6 +28,10 @@ var migrations = []migration{
 		_, err := tx.CreateBucketIfNotExists(bucketJobs)
 		return err
 	}},
+	{"safe-mode trail", func(tx *bolt.Tx, _ *keyring) error {
+		_, err := tx.CreateBucketIfNotExists(bucketTrail)
+		return err
+	}},
 }
 
 // SchemaVersion is the schema version this build writes.

@@ -40,3 +40,12 @@ func sealAD(bucket, key []byte) []byte {
 	ad = append(ad, 0)
 	return append(ad, key...)
 }
+
+// openJSON opens a sealed value with a given keyring into v.
+func openJSON(k *keyring, bucket, key, sealed []byte, v any) error {
+	plain, err := k.open(sealed, sealAD(bucket, key))
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(plain, v)
+}

@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -39,6 +40,7 @@ var (
 	bucketRefs     = []byte("refs")
 	bucketCounters = []byte("counters")
 	bucketJobs     = []byte("jobs")
+	bucketTrail    = []byte("trail")
 )
 
 var (
@@ -63,9 +65,13 @@ type Options struct {
 
 // DB is an open peerline database.
 type DB struct {
+	// mu is held for reading by every transaction and for writing by Compact, which replaces
+	// the file underneath.
+	mu   sync.RWMutex
 	bolt *bolt.DB
 	keys *keyring
 	path string
+	opts *bolt.Options
 }
 
 // Open opens (creating if needed) the database at path, checks the key and migrates the schema.
@@ -83,25 +89,25 @@ func Open(path string, opt Options) (*DB, error) {
 			return nil, fmt.Errorf("create data folder: %w", err)
 		}
 	}
-	bdb, err := bolt.Open(path, 0o600, &bolt.Options{
+	bopts := &bolt.Options{
 		Timeout:        opt.LockTimeout,
 		NoSync:         opt.NoSync,
 		NoFreelistSync: true,
 		FreelistType:   bolt.FreelistMapType,
 		ReadOnly:       opt.ReadOnly,
-	})
+	}
+	bdb, err := bolt.Open(path, 0o600, bopts)
 	if err != nil {
 		if errors.Is(err, berrors.ErrTimeout) {
 			return nil, fmt.Errorf("open %s: %w (waited %s); stop the other peerline first", path, ErrLocked, opt.LockTimeout)
 		}
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	bdb.MaxBatchSize = 1000
-	bdb.MaxBatchDelay = opt.MaxBatchDelay
-	if bdb.MaxBatchDelay == 0 {
-		bdb.MaxBatchDelay = time.Millisecond
+	if opt.MaxBatchDelay == 0 {
+		opt.MaxBatchDelay = time.Millisecond
 	}
-	db := &DB{bolt: bdb, keys: keys, path: path}
+	tuneBatch(bdb, opt.MaxBatchDelay)
+	db := &DB{bolt: bdb, keys: keys, path: path, opts: bopts}
 	if err := db.checkKey(); err != nil {
 		bdb.Close()
 		return nil, err
@@ -115,8 +121,17 @@ func Open(path string, opt Options) (*DB, error) {
 	return db, nil
 }
 
+func tuneBatch(bdb *bolt.DB, delay time.Duration) {
+	bdb.MaxBatchSize = 1000
+	bdb.MaxBatchDelay = delay
+}
+
 // Close closes the database file.
-func (db *DB) Close() error { return db.bolt.Close() }
+func (db *DB) Close() error {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	return db.bolt.Close()
+}
 
 // Path is the database file's path.
 func (db *DB) Path() string { return db.path }
@@ -150,6 +165,8 @@ type Tx struct {
 
 // Update runs fn in its own read-write transaction.
 func (db *DB) Update(fn func(*Tx) error) error {
+	db.mu.RLock()
+	defer db.mu.RUnlock()
 	var t *Tx
 	err := db.bolt.Update(func(btx *bolt.Tx) error {
 		t = &Tx{tx: btx, keys: db.keys}
@@ -166,6 +183,8 @@ func (db *DB) Update(fn func(*Tx) error) error {
 // the batch fails, the batch is retried without it), so it must not have effects outside the
 // transaction other than through AfterCommit.
 func (db *DB) Batch(fn func(*Tx) error) error {
+	db.mu.RLock()
+	defer db.mu.RUnlock()
 	var t *Tx
 	err := db.bolt.Batch(func(btx *bolt.Tx) error {
 		t = &Tx{tx: btx, keys: db.keys}
@@ -179,6 +198,8 @@ func (db *DB) Batch(fn func(*Tx) error) error {
 
 // View runs fn in a read-only transaction.
 func (db *DB) View(fn func(*Tx) error) error {
+	db.mu.RLock()
+	defer db.mu.RUnlock()
 	return db.bolt.View(func(btx *bolt.Tx) error {
 		return fn(&Tx{tx: btx, keys: db.keys})
 	})
@@ -199,6 +220,8 @@ func (t *Tx) Writable() bool { return t.tx.Writable() }
 
 // Backup writes a consistent copy of the whole database to w while it stays in use.
 func (db *DB) Backup(w io.Writer) (int64, error) {
+	db.mu.RLock()
+	defer db.mu.RUnlock()
 	var n int64
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		var err error
@@ -237,6 +260,8 @@ func (db *DB) BackupFile(path string) (int64, error) {
 
 // Size is the database file's size in bytes.
 func (db *DB) Size() int64 {
+	db.mu.RLock()
+	defer db.mu.RUnlock()
 	var n int64
 	_ = db.bolt.View(func(tx *bolt.Tx) error { n = tx.Size(); return nil })
 	return n

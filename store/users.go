@@ -6,12 +6,17 @@ package store
 
 // User is a person's profile.
 type User struct {
+	// ChatID is the person's private chat (sealed with the rest): needed to erase their other
+	// records on a retention purge, and to re-key them when the data key is rotated.
+	ChatID   int64  `json:"id,omitempty"`
 	Lang     string `json:"l,omitempty"`
 	Inactive bool   `json:"i,omitempty"` // blocked the bot or the account is gone
 	Created  int64  `json:"c,omitempty"` // unix day of the first contact
 	Seen     int64  `json:"s,omitempty"` // unix day of the last contact
 	// Onboarded is set once the person has seen the privacy promise.
 	Onboarded bool `json:"o,omitempty"`
+	// SafeMode is how long the bot keeps the chat's messages before deleting them (0 = off).
+	SafeMode int64 `json:"sm,omitempty"` // seconds
 }
 
 // User returns chatID's profile; found is false for a person the bot does not know.
@@ -22,6 +27,7 @@ func (t *Tx) User(chatID int64) (u User, found bool, err error) {
 
 // PutUser stores chatID's profile.
 func (t *Tx) PutUser(chatID int64, u User) error {
+	u.ChatID = chatID
 	return t.putSealed(bucketUsers, t.keys.chatKey(chatID), u)
 }
 
