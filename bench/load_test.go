@@ -57,7 +57,7 @@ func TestLoad(t *testing.T) {
 		c := exec.Command(bin, "run")
 		c.Env = append(os.Environ(), "PEERLINE_TOKEN="+loadToken, "PEERLINE_API_URL="+api,
 			"PEERLINE_DATA="+t.TempDir(), "PEERLINE_KEY="+strings.TrimSpace(store.EncodeKey(store.NewKey())),
-			"PEERLINE_RATE_LIMITS=off", "PEERLINE_SENDERS=64", "PEERLINE_LOG=warn")
+			"PEERLINE_RATE_LIMITS=off", "PEERLINE_FLOOD=off", "PEERLINE_SENDERS=64", "PEERLINE_LOG=warn")
 		if g := os.Getenv("PEERLINE_LOAD_GOGC"); g != "" {
 			c.Env = append(c.Env, "GOGC="+g)
 		}

@@ -34,7 +34,7 @@ func BenchmarkPipeline(b *testing.B) {
 	app := handlers.New(handlers.Deps{Content: content.MustLoad(), Locales: locales.MustLoad()})
 	limits := bot.TelegramLimits()
 	limits.Off = true
-	bt := bot.New(bot.Config{Token: loadToken, APIURL: api.URL(), Limits: limits, Senders: 64, PollTimeout: 5 * time.Second}, db, app.Router())
+	bt := bot.New(bot.Config{Token: loadToken, APIURL: api.URL(), Limits: limits, Senders: 64, PollTimeout: 5 * time.Second, NoFloodLimit: true}, db, app.Router())
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { _ = bt.Run(ctx); close(done) }()

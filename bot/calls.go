@@ -61,7 +61,12 @@ type Out struct {
 	chatType string
 	now      time.Time
 	calls    []store.OutboxEntry
+	trail    time.Duration
 }
+
+// DeleteSentAfter makes every message sent to the update's own chat be deleted d after it is
+// sent (safe mode). 0 turns it off.
+func (o *Out) DeleteSentAfter(d time.Duration) { o.trail = d }
 
 func newOut(chatID int64, chatType string, now time.Time) *Out {
 	return &Out{chatID: chatID, chatType: chatType, now: now}
@@ -83,10 +88,14 @@ func (o *Out) target(chatID int64) (int64, bool) {
 }
 
 func (o *Out) add(chatID int64, group bool, method string, p map[string]string, ref string, urgent bool) {
-	o.calls = append(o.calls, store.OutboxEntry{
+	e := store.OutboxEntry{
 		ChatID: chatID, Group: group, Method: method, Params: p, Ref: ref, Urgent: urgent,
 		Created: o.now.UnixMilli(),
-	})
+	}
+	if o.trail > 0 && chatID == o.chatID && chatID > 0 {
+		e.Trail = int64(o.trail / time.Second)
+	}
+	o.calls = append(o.calls, e)
 }
 
 // Send sends a message, split into several when the text is over Telegram's limit (the keyboard

@@ -16,6 +16,7 @@ type Metrics struct {
 	UpdatesSkipped  atomic.Int64 // already done (redelivered after a restart)
 	UpdatesRetried  atomic.Int64
 	UpdatesParked   atomic.Int64
+	UpdatesDropped  atomic.Int64 // over a chat's flood limit
 	PollErrors      atomic.Int64
 	OutboxSent      atomic.Int64
 	OutboxRetries   atomic.Int64
@@ -61,6 +62,7 @@ func (m *Metrics) WritePrometheus(w io.Writer) {
 	counter("updates_skipped_total", "Redelivered updates skipped because they were done.", m.UpdatesSkipped.Load())
 	counter("updates_retried_total", "Handler attempts that failed and were retried.", m.UpdatesRetried.Load())
 	counter("updates_parked_total", "Updates parked after repeated handler failures.", m.UpdatesParked.Load())
+	counter("updates_dropped_total", "Updates dropped because a chat went over the flood limit.", m.UpdatesDropped.Load())
 	counter("poll_errors_total", "Failed getUpdates calls.", m.PollErrors.Load())
 	counter("outbox_sent_total", "Calls accepted by Telegram.", m.OutboxSent.Load())
 	counter("outbox_retries_total", "Calls retried after 429, 5xx or network errors.", m.OutboxRetries.Load())

@@ -35,6 +35,8 @@ type outbox struct {
 	onBlocked func(tx *store.Tx, chatID int64) error
 	// maxAge drops calls that could not be sent for this long (Telegram was unreachable).
 	maxAge time.Duration
+	// now is the bot's clock, for the times recorded with sent messages.
+	now func() time.Time
 
 	mu      sync.Mutex
 	urgent  []store.OutboxEntry
@@ -69,6 +71,7 @@ func newOutbox(db *store.DB, api caller, limits Limits, senders int, log *slog.L
 		wake:    make(chan struct{}, 1),
 		drained: make(chan struct{}),
 		maxAge:  24 * time.Hour,
+		now:     time.Now,
 	}
 }
 
@@ -216,7 +219,7 @@ func (o *outbox) run(ctx context.Context) {
 
 // send makes one call and settles it.
 func (o *outbox) send(ctx context.Context, e store.OutboxEntry, ch *outChat) {
-	now := time.Now()
+	now := o.now()
 	if e.Created > 0 && now.Sub(time.UnixMilli(e.Created)) > o.maxAgeFor(e) {
 		o.log.Warn("outbox call expired unsent", "method", e.Method)
 		o.metrics.OutboxExpired.Add(1)
@@ -230,7 +233,7 @@ func (o *outbox) send(ctx context.Context, e store.OutboxEntry, ch *outChat) {
 	case outcomeDone:
 		o.metrics.OutboxSent.Add(1)
 		if e.Created > 0 {
-			o.metrics.observeLatency(time.Since(time.UnixMilli(e.Created)))
+			o.metrics.observeLatency(o.now().Sub(time.UnixMilli(e.Created)))
 		}
 		o.finish(e, ch, res, true)
 	case outcomeRetryAfter:
@@ -285,21 +288,27 @@ func reasonOf(desc string) string {
 // finish deletes a settled entry (recording its message id if asked) and frees its chat.
 func (o *outbox) finish(e store.OutboxEntry, ch *outChat, res json.RawMessage, remove bool) {
 	if remove {
-		var ref *store.MessageRef
-		if e.Ref != "" && res != nil {
+		var sent int
+		if (e.Ref != "" || e.Trail > 0) && res != nil {
 			var m struct {
 				MessageID int `json:"message_id"`
 			}
-			if json.Unmarshal(res, &m) == nil && m.MessageID != 0 {
-				ref = &store.MessageRef{ChatID: e.ChatID, MessageID: m.MessageID, At: time.Now().Unix()}
+			if json.Unmarshal(res, &m) == nil {
+				sent = m.MessageID
 			}
 		}
+		now := o.now()
 		err := o.db.Batch(func(tx *store.Tx) error {
 			if err := tx.OutboxDelete(e.ID); err != nil {
 				return err
 			}
-			if ref != nil {
-				return tx.SetRef(e.Ref, *ref)
+			if e.Ref != "" && sent != 0 {
+				if err := tx.SetRef(e.Ref, store.MessageRef{ChatID: e.ChatID, MessageID: sent, At: now.Unix()}); err != nil {
+					return err
+				}
+			}
+			if e.Trail > 0 && sent != 0 {
+				return tx.AddTrail(e.ChatID, sent, now.Add(time.Duration(e.Trail)*time.Second))
 			}
 			return nil
 		})

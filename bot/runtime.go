@@ -49,6 +49,14 @@ type Config struct {
 	Now func() time.Time
 	// OnStart runs once, after getMe, in a transaction; calls it enqueues are sent.
 	OnStart func(tx *store.Tx, out *Out, self BotInfo) error
+	// Flood limits updates per chat (default FloodLimit(); a zero rate turns it off with
+	// NoFloodLimit).
+	Flood        Rate
+	NoFloodLimit bool
+	// OnFlood runs, in a transaction, for the first update of a chat over the flood limit; it
+	// should ask the person, calmly, to slow down. Further updates are dropped until the chat is
+	// under the limit again.
+	OnFlood func(c *Ctx)
 	// OnParked runs, in the parking transaction, after an update failed MaxAttempts times; it
 	// may enqueue an apology to the chat (c carries no store state from the failed attempts).
 	OnParked func(c *Ctx)
@@ -77,6 +85,7 @@ type Bot struct {
 
 	ready chan struct{}
 	once  sync.Once
+	flood *flood
 }
 
 // New returns a runtime; Run starts it.
@@ -114,7 +123,14 @@ func New(cfg Config, db *store.DB, r *Router) *Bot {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Bot{cfg: cfg, db: db, router: r, log: cfg.Log, metrics: cfg.Metrics, ready: make(chan struct{})}
+	b := &Bot{cfg: cfg, db: db, router: r, log: cfg.Log, metrics: cfg.Metrics, ready: make(chan struct{})}
+	if !cfg.NoFloodLimit {
+		if cfg.Flood == (Rate{}) {
+			cfg.Flood = FloodLimit()
+		}
+		b.flood = newFlood(cfg.Flood)
+	}
+	return b
 }
 
 // Self is the bot's own identity (known once Run has called getMe).
@@ -156,6 +172,7 @@ func (b *Bot) Run(ctx context.Context) error {
 
 	b.outbox = newOutbox(b.db, b.sendAPI, b.cfg.Limits, b.cfg.Senders, b.log, b.metrics)
 	b.outbox.onBlocked = markInactive
+	b.outbox.now = b.cfg.Now
 	if err := b.outbox.load(); err != nil {
 		return fmt.Errorf("load outbox: %w", err)
 	}
@@ -397,6 +414,15 @@ func (b *Bot) offsetSaver(in <-chan int64, done chan<- struct{}) {
 func (b *Bot) handleUpdate(u *tgbotapi.Update) {
 	id := int64(u.UpdateID)
 	defer b.track.finish(id)
+	switch b.flood.verdict(chatLane(u), time.Now()) {
+	case floodDrop:
+		b.metrics.UpdatesDropped.Add(1)
+		return
+	case floodNotify:
+		b.metrics.UpdatesDropped.Add(1)
+		b.hook(u, b.cfg.OnFlood, "flood")
+		return
+	}
 	var lastErr error
 	for attempt := 1; attempt <= b.cfg.MaxAttempts; attempt++ {
 		var calls []store.OutboxEntry
@@ -559,6 +585,42 @@ func (b *Bot) park(u *tgbotapi.Update, cause error) {
 		return
 	}
 	b.metrics.UpdatesParked.Add(1)
+	b.outbox.add(calls)
+}
+
+// hook runs fn (if any) for u in its own transaction, marking u done, and sends what it enqueued.
+func (b *Bot) hook(u *tgbotapi.Update, fn func(*Ctx), name string) {
+	id := int64(u.UpdateID)
+	var calls []store.OutboxEntry
+	err := b.db.Batch(func(tx *store.Tx) error {
+		calls = calls[:0]
+		if tx.UpdateDone(id) {
+			return nil
+		}
+		c := newCtx(context.Background(), u, b.self, b.cfg.Now())
+		c.Tx = tx
+		if fn != nil {
+			func() {
+				defer func() { _ = recover() }()
+				fn(c)
+			}()
+		}
+		if c.Kind == KindCallback && !c.answered {
+			c.answer(u.CallbackQuery.ID, "", false)
+		}
+		for _, call := range c.Calls() {
+			e, err := tx.Enqueue(call)
+			if err != nil {
+				return err
+			}
+			calls = append(calls, e)
+		}
+		return tx.MarkUpdateDone(id)
+	})
+	if err != nil {
+		b.log.Error("cannot record an update", "hook", name, "err", err)
+		return
+	}
 	b.outbox.add(calls)
 }
 

@@ -82,7 +82,7 @@ func (c *Content) validateCombos() (probs []Problem) {
 	for i := range c.Combos.Items {
 		x := &c.Combos.Items[i]
 		entry := fmt.Sprintf("item %q", x.ID)
-		probs = append(probs, checkID(file, entry, x.ID)...)
+		probs = append(probs, checkShortID(file, entry, x.ID)...)
 		if _, dup := c.comboItems[x.ID]; dup {
 			probs = append(probs, Problem{file, entry, "id", "appears twice"})
 		}

@@ -131,6 +131,18 @@ func checkID(file, entry, id string) []Problem {
 	return nil
 }
 
+// checkShortID is checkID for ids that go into button data with another id (at most 20
+// characters, so that two of them and a prefix stay under Telegram's 64 bytes).
+func checkShortID(file, entry, id string) []Problem {
+	if probs := checkID(file, entry, id); probs != nil {
+		return probs
+	}
+	if len(id) > 20 {
+		return []Problem{{file, entry, "id", fmt.Sprintf("%q: at most 20 characters (it goes into button data)", id)}}
+	}
+	return nil
+}
+
 // checkService checks one entry (also used for CSV rows).
 func (c *Content) checkService(file, entry string, s *Service) []Problem {
 	var probs []Problem

@@ -33,7 +33,7 @@ func (c *Content) validateNPS() (probs []Problem) {
 	for i := range c.NPS.Substances {
 		x := &c.NPS.Substances[i]
 		entry := fmt.Sprintf("substance %q", x.ID)
-		probs = append(probs, checkID(file, entry, x.ID)...)
+		probs = append(probs, checkShortID(file, entry, x.ID)...)
 		if _, dup := c.substances[x.ID]; dup {
 			probs = append(probs, Problem{file, entry, "id", "appears twice"})
 		}

@@ -9,6 +9,7 @@ package handlers
 import (
 	"html"
 	"log/slog"
+	"time"
 
 	"github.com/ehra/peerline/bot"
 	"github.com/ehra/peerline/content"
@@ -24,16 +25,27 @@ type Deps struct {
 	Admins []int64
 	// ConsultantsChat is the consultants' group chat id (0 if none).
 	ConsultantsChat int64
-	Log             *slog.Logger
+	// Channels are the configured channels' numeric ids (posts from others are ignored).
+	Channels  map[int64]bool
+	Retention Retention
+	Log       *slog.Logger
+}
+
+// Retention is how long records are kept (zero values take the defaults).
+type Retention struct {
+	Users time.Duration // people not seen for this long are erased; default 90 days
+	Forms time.Duration // half-filled forms are deleted after this long; default 7 days
 }
 
 // App is the set of flows.
 type App struct {
-	content  *content.Content
-	loc      *locales.Catalog
-	admins   map[int64]bool
-	consChat int64
-	log      *slog.Logger
+	channels  map[int64]bool
+	retention Retention
+	content   *content.Content
+	loc       *locales.Catalog
+	admins    map[int64]bool
+	consChat  int64
+	log       *slog.Logger
 	// sections are the screens a deep link (/start <name>) or a menu button can open.
 	sections map[string]bot.HandlerFunc
 	// reprompts re-show the current step of a conversation (after a stale button, say).
@@ -47,6 +59,8 @@ func New(d Deps) *App {
 		loc:       d.Locales,
 		admins:    map[int64]bool{},
 		consChat:  d.ConsultantsChat,
+		channels:  d.Channels,
+		retention: d.Retention,
 		log:       d.Log,
 		sections:  map[string]bot.HandlerFunc{},
 		reprompts: map[bot.State]bot.HandlerFunc{},
@@ -57,13 +71,19 @@ func New(d Deps) *App {
 	for _, id := range d.Admins {
 		a.admins[id] = true
 	}
+	if a.retention.Users == 0 {
+		a.retention.Users = 90 * 24 * time.Hour
+	}
+	if a.retention.Forms == 0 {
+		a.retention.Forms = 7 * 24 * time.Hour
+	}
 	return a
 }
 
 // Router returns the router with every flow registered.
 func (a *App) Router() *bot.Router {
 	r := bot.NewRouter()
-	r.Use(bot.Recover(), bot.Logging(a.log), a.locale, a.role)
+	r.Use(bot.Recover(), bot.Logging(a.log), a.locale, a.role, a.safeMode)
 	a.routes(r)
 	return r
 }
@@ -109,6 +129,43 @@ func (a *App) routes(r *bot.Router) {
 	a.reprompts[stateForgetConfirm] = a.forget
 	a.sections["privacy"] = a.privacy
 
+	// settings.go
+	r.Command("settings", a.settings)
+	r.Callback("set", a.settings)
+	r.Callback("sm:", a.setSafeMode)
+	r.Command("wipe", a.wipe)
+	r.Callback("wipe", a.wipe)
+	a.sections["settings"] = a.settings
+
+	// nps.go, combos.go
+	r.Command("nps", a.npsMenu)
+	r.Callback("nps", a.npsMenu)
+	r.Callback("nps:", a.npsPage)
+	r.Command("combo", a.combo)
+	r.Callback("cmb", a.combo)
+	a.sections["nps"] = a.npsMenu
+	a.sections["combo"] = a.combo
+
+	// membership.go
+	r.Callback("mem", a.membership)
+	r.Callback("ma:start", a.memStart)
+	r.Callback("ma:", a.memButton, memSteps...)
+	for _, s := range memSteps {
+		r.State(s, a.memText)
+		s := s
+		a.reprompts[s] = func(c *bot.Ctx) (bot.Next, error) { return a.memAsk(c, s) }
+	}
+	a.sections["membership"] = a.membership
+
+	// calls.go
+	r.Callback("calls", a.calls)
+	r.Callback("call:", a.call)
+	a.sections["calls"] = a.calls
+
+	// about.go
+	r.Callback("about", a.about)
+	a.sections["about"] = a.about
+
 	a.sections["menu"] = a.menuCmd
 	a.sections["help"] = a.help
 
@@ -119,7 +176,7 @@ func (a *App) routes(r *bot.Router) {
 
 // Commands are the commands shown in Telegram's menu, per language ("" is the default).
 func (a *App) Commands() map[string][]bot.Command {
-	names := []string{"start", "menu", "overdose", "language", "help", "privacy", "forget", "cancel"}
+	names := []string{"start", "menu", "overdose", "language", "settings", "wipe", "help", "privacy", "forget", "cancel"}
 	out := map[string][]bot.Command{}
 	for _, lang := range append([]string{""}, locales.Langs...) {
 		l := lang
@@ -145,6 +202,24 @@ func (a *App) OnParked(c *bot.Ctx) {
 		lang = a.loc.Match(from.LanguageCode)
 	}
 	c.Reply(a.loc.T(lang, "error_parked"), nil)
+}
+
+// OnFlood asks a person who sends too much too fast to slow down (once; the rest is dropped).
+func (a *App) OnFlood(c *bot.Ctx) {
+	if c.ChatType != "private" {
+		return
+	}
+	lang := locales.Default
+	if u, found, err := c.Tx.User(c.UserID); err == nil && found && u.Lang != "" {
+		lang = u.Lang
+	} else if from := fromOf(c); from != nil {
+		lang = a.loc.Match(from.LanguageCode)
+	}
+	if c.IsCallback() {
+		c.Answer(a.loc.T(lang, "slow_down"))
+		return
+	}
+	c.Reply(a.loc.T(lang, "slow_down"), nil)
 }
 
 // t renders a UI string in the person's language.

@@ -14,7 +14,11 @@ func (a *App) privacy(c *bot.Ctx) (bot.Next, error) {
 	if !c.IsPrivate() {
 		return bot.Stay(), nil
 	}
-	c.Show(a.t(c, "privacy_short"), bot.Keyboard{
+	c.Show(a.t(c, "privacy_full", map[string]any{
+		"Users": int(a.retention.Users.Hours() / 24),
+		"Forms": int(a.retention.Forms.Hours() / 24),
+	}), bot.Keyboard{
+		bot.Row(bot.Btn(a.t(c, "menu_settings"), "set")),
 		bot.Row(bot.Btn(a.t(c, "btn_forget"), "fg:ask")),
 		bot.Row(bot.Btn(a.t(c, "btn_to_menu"), "menu")),
 	})

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"strconv"
 	"strings"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -128,6 +129,7 @@ func (a *App) onboarded(c *bot.Ctx) (bot.Next, error) {
 	after := c.ConvData[keyAfter]
 	if h, ok := a.sections[after]; ok && after != "" {
 		c.ShowAsNew() // the section opens below the promise, not over it
+		c.Data = ""   // the section's first screen, not the onboarding button's data
 		n, err := h(c)
 		if n == bot.Stay() {
 			n = bot.End()
@@ -153,8 +155,11 @@ func (a *App) sendReplyKeyboard(c *bot.Ctx) {
 func (a *App) menuKeyboard(c *bot.Ctx) bot.Keyboard {
 	return bot.Keyboard{
 		bot.Row(bot.Btn(a.t(c, "btn_overdose"), "od:opioid")),
-		bot.Row(bot.Btn(a.t(c, "menu_privacy"), "privacy"), bot.Btn(a.t(c, "menu_language"), "language")),
-		bot.Row(bot.Btn(a.t(c, "menu_help"), "help")),
+		bot.Row(bot.Btn(a.t(c, "menu_nps"), "nps"), bot.Btn(a.t(c, "menu_combo"), "cmb")),
+		bot.Row(bot.Btn(a.t(c, "menu_membership"), "mem"), bot.Btn(a.t(c, "menu_calls"), "calls")),
+		bot.Row(bot.Btn(a.t(c, "menu_about"), "about"), bot.Btn(a.t(c, "menu_help"), "help")),
+		bot.Row(bot.Btn(a.t(c, "menu_privacy"), "privacy"), bot.Btn(a.t(c, "menu_settings"), "set")),
+		bot.Row(bot.Btn(a.t(c, "menu_language"), "language")),
 	}
 }
 
@@ -221,6 +226,17 @@ func (a *App) reprompt(c *bot.Ctx) (bot.Next, error) {
 // fallback answers messages nothing else matched.
 func (a *App) fallback(c *bot.Ctx) (bot.Next, error) {
 	if !c.IsPrivate() {
+		if (c.ChatType == "group" || c.ChatType == "supergroup") && c.ChatID != a.consChat {
+			a.leave(c)
+		}
+		return bot.Stay(), nil
+	}
+	if c.Text == "" {
+		// A photo, sticker, voice message or file: the bot reads none of them.
+		c.Reply(a.t(c, "unsupported_message"), nil)
+		if c.Conv != "" {
+			return a.reprompt(c)
+		}
 		return bot.Stay(), nil
 	}
 	if c.Command != "" || strings.HasPrefix(c.Text, "/") {
@@ -244,9 +260,26 @@ func (a *App) stale(c *bot.Ctx) (bot.Next, error) {
 	return a.reprompt(c)
 }
 
-// other handles updates that are neither messages nor buttons.
+// other handles updates that are neither messages nor buttons. The bot stays only in the
+// consultants' group: added anywhere else, it leaves. Posts from channels that are not
+// configured are ignored.
 func (a *App) other(c *bot.Ctx) (bot.Next, error) {
+	if c.Kind == bot.KindMembership {
+		m := c.Update.MyChatMember
+		joined := m.NewChatMember.Status == "member" || m.NewChatMember.Status == "administrator"
+		if joined && c.ChatType != "private" && c.ChatID != a.consChat && !a.channels[c.ChatID] {
+			a.leave(c)
+		}
+	}
 	return bot.Stay(), nil
+}
+
+// leave makes the bot leave the update's chat.
+func (a *App) leave(c *bot.Ctx) {
+	c.Call(c.ChatID, "leaveChat", map[string]string{"chat_id": strconv.FormatInt(c.ChatID, 10)})
+	if err := c.Tx.Incr("groups_left", 1); err != nil {
+		a.log.Warn("count", "err", err)
+	}
 }
 
 func fromOf(c *bot.Ctx) *tgbotapi.User {

@@ -17,6 +17,9 @@ type OutboxEntry struct {
 	Ref string `json:"r,omitempty"`
 	// Created is the enqueue time (unix ms), for latency metrics and expiry.
 	Created int64 `json:"t,omitempty"`
+	// Trail, when set, schedules the sent message for deletion this many seconds after it is
+	// sent (the person's safe mode).
+	Trail int64 `json:"tr,omitempty"`
 }
 
 // Enqueue adds e to the outbox and returns it with its ID set. IDs increase, so sending in ID

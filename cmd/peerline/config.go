@@ -28,6 +28,15 @@ type Config struct {
 	RateLimits      bool
 	Senders         int
 	LogLevel        string
+	// Flood is how many updates one person may send at once and per minute (0 = no limit).
+	FloodBurst, FloodPerMinute int
+	Retention                  Retention
+}
+
+// Retention is how long records are kept.
+type Retention struct {
+	Users time.Duration // a person not seen for this long is erased
+	Forms time.Duration // a form left half-filled is deleted after this long
 }
 
 // setting is one configuration value: its variable, flag, default and how to parse it.
@@ -64,6 +73,10 @@ var settings = []setting{
 		parse: parseOnOff},
 	{env: "PEERLINE_SENDERS", flag: "senders", def: "8", help: "concurrent outgoing calls",
 		parse: parseSenders},
+	{env: "PEERLINE_FLOOD", flag: "flood", def: "20,60", help: "per person: updates at once, and per minute, before the bot asks them to slow down; off for benchmarks",
+		parse: parseFlood},
+	{env: "PEERLINE_RETENTION", flag: "retention", def: "users=90d,forms=7d", help: "how long to keep: users (not seen), forms (left half-filled), in days",
+		parse: parseRetention},
 	{env: "PEERLINE_LOG", flag: "log", def: "info", help: "log level: debug, info, warn, error",
 		parse: parseLogLevel},
 }
@@ -246,4 +259,45 @@ func parseLogLevel(c *Config, v string) error {
 		return nil
 	}
 	return fmt.Errorf("%q: expected debug, info, warn or error", v)
+}
+
+func parseFlood(c *Config, v string) error {
+	v = strings.TrimSpace(v)
+	if v == "off" {
+		c.FloodBurst, c.FloodPerMinute = 0, 0
+		return nil
+	}
+	b, m, ok := strings.Cut(v, ",")
+	burst, err1 := strconv.Atoi(strings.TrimSpace(b))
+	perMin, err2 := strconv.Atoi(strings.TrimSpace(m))
+	if !ok || err1 != nil || err2 != nil || burst < 1 || perMin < 1 {
+		return fmt.Errorf("%q: expected \"burst,per-minute\" like 20,60, or off", v)
+	}
+	c.FloodBurst, c.FloodPerMinute = burst, perMin
+	return nil
+}
+
+func parseRetention(c *Config, v string) error {
+	c.Retention = Retention{Users: 90 * 24 * time.Hour, Forms: 7 * 24 * time.Hour}
+	for _, part := range strings.Split(v, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		name, days, ok := strings.Cut(part, "=")
+		n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(days), "d"))
+		if !ok || err != nil || n < 1 || n > 3650 {
+			return fmt.Errorf("%q: expected name=days like users=90d", part)
+		}
+		d := time.Duration(n) * 24 * time.Hour
+		switch strings.TrimSpace(name) {
+		case "users":
+			c.Retention.Users = d
+		case "forms":
+			c.Retention.Forms = d
+		default:
+			return fmt.Errorf("%q: known names are users and forms", name)
+		}
+	}
+	return nil
 }

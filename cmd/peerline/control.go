@@ -61,6 +61,14 @@ func (m *Main) serveControlConn(conn net.Conn) {
 		}
 		m.log.Info("backup written", "bytes", n)
 		fmt.Fprintf(conn, "ok %d\n", n)
+	case "compact":
+		before, after, err := m.db.Compact()
+		if err != nil {
+			fmt.Fprintf(conn, "error %s\n", err)
+			return
+		}
+		m.log.Info("database compacted", "before", before, "after", after)
+		fmt.Fprintf(conn, "ok %d %d\n", before, after)
 	default:
 		fmt.Fprintf(conn, "error unknown command\n")
 	}
@@ -125,5 +133,80 @@ func (m *Main) backup(args []string) error {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "backup written: %s (%d bytes)\n", dst, n)
+	return nil
+}
+
+// compact rewrites the database so that deleted records are gone from the file: through the
+// running bot, or directly when it is stopped.
+func (m *Main) compact(args []string) error {
+	if _, err := m.ParseFlags("compact", args); err != nil {
+		return err
+	}
+	dbPath := filepath.Join(m.Config.Data, "peerline.db")
+	if _, err := os.Stat(dbPath); err != nil {
+		return fmt.Errorf("no database at %s (set PEERLINE_DATA)", dbPath)
+	}
+	if answer, err := m.control("compact"); err == nil {
+		fmt.Fprintf(m.Stdout, "compacted by the running bot (bytes before and after: %s)\n", answer)
+		return nil
+	}
+	if err := m.openStore(); err != nil {
+		return err
+	}
+	defer m.Close()
+	before, after, err := m.db.Compact()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "compacted: %d → %d bytes\n", before, after)
+	return nil
+}
+
+// rotateKey re-encrypts the database under a new key. The bot must be stopped. It writes the
+// new database and key next to the old ones, then swaps them: the database first, then the key;
+// if it is interrupted between the two, the next start finishes the swap (see loadKey).
+func (m *Main) rotateKey(args []string) error {
+	if _, err := m.ParseFlags("rotate-key", args); err != nil {
+		return err
+	}
+	c := m.Config
+	if c.Key != "" {
+		return &ConfigError{Env: "PEERLINE_KEY", Flag: "key", Msg: "rotate-key works with a key file (PEERLINE_KEY_FILE); with PEERLINE_KEY, set a new key by hand"}
+	}
+	dbPath := filepath.Join(c.Data, "peerline.db")
+	if _, err := os.Stat(dbPath); err != nil {
+		return fmt.Errorf("no database at %s (set PEERLINE_DATA)", dbPath)
+	}
+	oldKey, _, err := store.LoadOrCreateKey(c.KeyFile, false)
+	if err != nil {
+		return err
+	}
+	// Take the lock for the whole rotation: a running bot makes this fail clearly.
+	lock, err := store.Open(dbPath, store.Options{Key: oldKey, LockTimeout: 2 * time.Second})
+	if err != nil {
+		if errors.Is(err, store.ErrLocked) {
+			return fmt.Errorf("the bot is running: stop it before rotating the key (%w)", err)
+		}
+		return err
+	}
+	lock.Close()
+	newKey := store.NewKey()
+	newKeyPath := c.KeyFile + ".new"
+	if err := os.WriteFile(newKeyPath, []byte(store.EncodeKey(newKey)), 0o600); err != nil {
+		return err
+	}
+	tmp := dbPath + ".rotating"
+	dropped, err := store.RotateKey(dbPath, tmp, oldKey, newKey)
+	if err != nil {
+		os.Remove(newKeyPath)
+		return fmt.Errorf("rotate: %w (nothing changed)", err)
+	}
+	if err := os.Rename(tmp, dbPath); err != nil {
+		return err
+	}
+	if err := os.Rename(newKeyPath, c.KeyFile); err != nil {
+		return fmt.Errorf("the database uses the new key in %s, but it could not replace %s: %w", newKeyPath, c.KeyFile, err)
+	}
+	fmt.Fprintf(m.Stdout, "data key rotated; the new key is in %s (%d unreadable records dropped). Update any copy of the key you keep elsewhere.\n", c.KeyFile, dropped)
 	return nil
 }

@@ -3,6 +3,8 @@
 //	peerline [run] [flags]     run the bot (needs PEERLINE_TOKEN)
 //	peerline check [flags]     validate the content (embedded and overrides) and exit
 //	peerline backup FILE       write a consistent copy of the database, also while the bot runs
+//	peerline compact           rewrite the database so deleted records are gone from the file
+//	peerline rotate-key        re-encrypt everything under a new data key (bot stopped)
 //	peerline version           print the version
 package main
 
@@ -19,6 +21,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"strconv"
 	"syscall"
 	"time"
 	_ "time/tzdata" // time zones work in a minimal container too
@@ -79,12 +82,16 @@ func (m *Main) Main(ctx context.Context, args []string) int {
 		err = m.check(args)
 	case "backup":
 		err = m.backup(args)
+	case "compact":
+		err = m.compact(args)
+	case "rotate-key":
+		err = m.rotateKey(args)
 	case "version":
 		fmt.Fprintln(m.Stdout, "peerline", version)
 	case "help", "-h", "--help":
-		fmt.Fprintln(m.Stdout, "usage: peerline [run|check|backup FILE|version] [flags]; peerline run -h lists the flags")
+		fmt.Fprintln(m.Stdout, "usage: peerline [run|check|backup FILE|compact|rotate-key|version] [flags]; peerline run -h lists the flags")
 	default:
-		err = fmt.Errorf("unknown command %q (try: run, check, backup, version)", cmd)
+		err = fmt.Errorf("unknown command %q (try: run, check, backup, compact, rotate-key, version)", cmd)
 	}
 	if err == nil {
 		return 0
@@ -145,17 +152,21 @@ func (m *Main) run(ctx context.Context, args []string) error {
 
 	app := handlers.New(handlers.Deps{
 		Content: cnt, Locales: loc, Admins: c.Admins, ConsultantsChat: c.ConsultantsChat, Log: m.log,
+		Channels: channelIDs(c.Channels), Retention: handlers.Retention{Users: c.Retention.Users, Forms: c.Retention.Forms},
 	})
 	limits := bot.TelegramLimits()
 	limits.Off = !c.RateLimits
 	m.bot = bot.New(bot.Config{
-		Token:    c.Token,
-		APIURL:   c.APIURL,
-		Senders:  c.Senders,
-		Limits:   limits,
-		Log:      m.log,
-		Commands: app.Commands(),
-		OnParked: app.OnParked,
+		Token:        c.Token,
+		APIURL:       c.APIURL,
+		Senders:      c.Senders,
+		Limits:       limits,
+		Log:          m.log,
+		Commands:     app.Commands(),
+		OnParked:     app.OnParked,
+		OnFlood:      app.OnFlood,
+		Flood:        bot.Rate{PerSecond: float64(c.FloodPerMinute) / 60, Burst: float64(c.FloodBurst)},
+		NoFloodLimit: c.FloodBurst == 0,
 	}, m.db, app.Router())
 
 	if c.HTTP != "" {
@@ -223,6 +234,19 @@ func (m *Main) openStore() error {
 		return err
 	}
 	db, err := store.Open(dbPath, store.Options{Key: key, LockTimeout: 3 * time.Second})
+	if errors.Is(err, store.ErrWrongKey) && m.Config.Key == "" {
+		// A rotate-key interrupted between swapping the database and the key leaves the new
+		// key in <key>.new: finish the swap.
+		if newKey, _, kerr := store.LoadOrCreateKey(m.Config.KeyFile+".new", false); kerr == nil {
+			if db, err = store.Open(dbPath, store.Options{Key: newKey, LockTimeout: 3 * time.Second}); err == nil {
+				if rerr := os.Rename(m.Config.KeyFile+".new", m.Config.KeyFile); rerr != nil {
+					db.Close()
+					return rerr
+				}
+				m.log.Warn("finished an interrupted key rotation", "key_file", m.Config.KeyFile)
+			}
+		}
+	}
 	if errors.Is(err, store.ErrWrongKey) {
 		return fmt.Errorf("%s cannot be read with the data key from %s: it was created with another key; nothing was changed", dbPath, m.keySource())
 	}
@@ -319,4 +343,16 @@ func (m *Main) check(args []string) error {
 	}
 	fmt.Fprintf(m.Stdout, "content ok (embedded, with overrides from %s if any)\n", override)
 	return nil
+}
+
+// channelIDs keeps the numeric channel ids from the configuration (the bot compares them with
+// incoming channel posts; @usernames are resolved by Telegram when posting).
+func channelIDs(chs map[string]string) map[int64]bool {
+	out := map[int64]bool{}
+	for _, ch := range chs {
+		if id, err := strconv.ParseInt(ch, 10, 64); err == nil {
+			out[id] = true
+		}
+	}
+	return out
 }

@@ -5,6 +5,8 @@ package handlerstest
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -29,6 +31,12 @@ type Options struct {
 	Limits          bool // keep to (and have the fake enforce) Telegram's limits
 	Content         *content.Content
 	Start           time.Time // the clock's start (default 2026-11-23 12:00 UTC)
+	// Log receives the bot's and the handlers' log lines (debug level); default: discarded.
+	Log io.Writer
+	// Retention overrides the defaults.
+	Retention handlers.Retention
+	// Flood is the per-person limit; zero means none (tests press faster than people).
+	Flood bot.Rate
 }
 
 // Clock is a settable clock for handlers.
@@ -49,6 +57,9 @@ func (c *Clock) Add(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.U
 // Harness is a running bot with its fake API.
 type Harness struct {
 	tb      testing.TB
+	opt     Options
+	dbPath  string
+	key     []byte
 	API     *fakeapi.Server
 	DB      *store.DB
 	Bot     *bot.Bot
@@ -66,26 +77,42 @@ func Start(tb testing.TB, opt Options) *Harness {
 	if opt.Start.IsZero() {
 		opt.Start = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 	}
-	h := &Harness{tb: tb, Clock: &Clock{now: opt.Start}}
+	if opt.Log == nil {
+		opt.Log = io.Discard
+	}
+	h := &Harness{tb: tb, opt: opt, Clock: &Clock{now: opt.Start}}
 	h.API = fakeapi.New(fakeapi.Options{Token: Token, Limits: opt.Limits, Now: h.Clock.Now})
 	tb.Cleanup(h.API.Close)
-	db, err := store.Open(filepath.Join(tb.TempDir(), "peerline.db"), store.Options{Key: store.NewKey(), NoSync: true})
-	if err != nil {
-		tb.Fatalf("open store: %v", err)
-	}
-	h.DB = db
+	h.dbPath = filepath.Join(tb.TempDir(), "peerline.db")
+	h.key = store.NewKey()
 	h.Content = opt.Content
 	if h.Content == nil {
 		h.Content = content.MustLoad()
 	}
 	h.Loc = locales.MustLoad()
-	h.App = handlers.New(handlers.Deps{Content: h.Content, Locales: h.Loc, Admins: opt.Admins, ConsultantsChat: opt.ConsultantsChat})
+	h.start()
+	tb.Cleanup(h.Stop)
+	return h
+}
+
+// start opens the store and runs a bot on it.
+func (h *Harness) start() {
+	h.tb.Helper()
+	db, err := store.Open(h.dbPath, store.Options{Key: h.key, NoSync: true})
+	if err != nil {
+		h.tb.Fatalf("open store: %v", err)
+	}
+	h.DB = db
+	log := slog.New(slog.NewTextHandler(h.opt.Log, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	h.App = handlers.New(handlers.Deps{Content: h.Content, Locales: h.Loc, Admins: h.opt.Admins,
+		ConsultantsChat: h.opt.ConsultantsChat, Retention: h.opt.Retention, Log: log})
 	limits := bot.TelegramLimits()
-	limits.Off = !opt.Limits
+	limits.Off = !h.opt.Limits
 	h.Bot = bot.New(bot.Config{
 		Token: Token, APIURL: h.API.URL(), Limits: limits, Now: h.Clock.Now,
-		PollTimeout: 2 * time.Second, DrainTimeout: time.Second,
-		Commands: h.App.Commands(), OnParked: h.App.OnParked,
+		PollTimeout: 2 * time.Second, DrainTimeout: time.Second, Log: log,
+		Commands: h.App.Commands(), OnParked: h.App.OnParked, OnFlood: h.App.OnFlood,
+		Flood: h.opt.Flood, NoFloodLimit: h.opt.Flood == (bot.Rate{}),
 	}, db, h.App.Router())
 	ctx, cancel := context.WithCancel(context.Background())
 	h.cancel = cancel
@@ -94,13 +121,37 @@ func Start(tb testing.TB, opt Options) *Harness {
 	select {
 	case <-h.Bot.Ready():
 	case err := <-h.done:
-		tb.Fatalf("bot stopped at start: %v", err)
+		h.tb.Fatalf("bot stopped at start: %v", err)
 	case <-time.After(10 * time.Second):
-		tb.Fatal("bot did not start")
+		h.tb.Fatal("bot did not start")
 	}
-	tb.Cleanup(h.Stop)
 	h.Settle()
-	return h
+}
+
+// Restart stops the bot, closes the store, and starts a new bot on the same data and fake API,
+// as a process restart would.
+func (h *Harness) Restart() {
+	h.tb.Helper()
+	h.Stop()
+	h.start()
+}
+
+// DBPath is the database file, for tests that read it raw.
+func (h *Harness) DBPath() string { return h.dbPath }
+
+// RunJob runs the named scheduled job now.
+func (h *Harness) RunJob(name string) {
+	h.tb.Helper()
+	for _, j := range h.App.Jobs(h.Bot, h.DB) {
+		if j.Name == name {
+			if err := j.Run(context.Background(), h.Clock.Now()); err != nil {
+				h.tb.Fatalf("job %s: %v", name, err)
+			}
+			h.Settle()
+			return
+		}
+	}
+	h.tb.Fatalf("no job %q", name)
 }
 
 // Stop stops the bot and closes the store (idempotent).
@@ -149,6 +200,13 @@ func (p *Person) Chat() int64 { return p.U.ID }
 func (p *Person) Send(text string) {
 	p.h.tb.Helper()
 	p.h.API.SendText(p.U, text)
+	p.h.Settle()
+}
+
+// SendPhoto sends a photo with a caption and waits for the answer.
+func (p *Person) SendPhoto(caption string) {
+	p.h.tb.Helper()
+	p.h.API.SendPhoto(p.U, caption)
 	p.h.Settle()
 }
 
