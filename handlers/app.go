@@ -50,6 +50,8 @@ type App struct {
 	sections map[string]bot.HandlerFunc
 	// reprompts re-show the current step of a conversation (after a stale button, say).
 	reprompts map[bot.State]bot.HandlerFunc
+	// the guided intakes
+	treat, human *intake
 }
 
 // New returns the flows.
@@ -64,6 +66,8 @@ func New(d Deps) *App {
 		log:       d.Log,
 		sections:  map[string]bot.HandlerFunc{},
 		reprompts: map[bot.State]bot.HandlerFunc{},
+		treat:     newTreatmentIntake(),
+		human:     newHumanitarianIntake(),
 	}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
@@ -165,6 +169,27 @@ func (a *App) routes(r *bot.Router) {
 	// about.go
 	r.Callback("about", a.about)
 	a.sections["about"] = a.about
+
+	// treatment.go, humanitarian.go (intake.go)
+	r.Command("treatment", a.treatment)
+	r.Callback("tr:start", a.treatment)
+	r.Callback("tr:restart", a.treatment)
+	r.Command("humanitarian", a.humanitarian)
+	r.Callback("hu:start", a.humanitarian)
+	r.Callback("hu:restart", a.humanitarian)
+	for _, in := range []*intake{a.treat, a.human} {
+		r.Callback(in.prefix+":", a.intakeButton(in), in.steps...)
+		for _, s := range in.steps {
+			r.State(s, a.intakeText(in))
+			in, s := in, s
+			a.reprompts[s] = func(c *bot.Ctx) (bot.Next, error) { a.askStep(in, c, s); return bot.Stay(), nil }
+		}
+	}
+	a.sections["treatment"] = a.treatment
+	a.sections["humanitarian"] = a.humanitarian
+	for _, t := range []string{"ost", "art", "tb", "hcv"} {
+		a.sections[t] = a.treatmentFor(t)
+	}
 
 	a.sections["menu"] = a.menuCmd
 	a.sections["help"] = a.help

@@ -155,6 +155,8 @@ func (a *App) sendReplyKeyboard(c *bot.Ctx) {
 func (a *App) menuKeyboard(c *bot.Ctx) bot.Keyboard {
 	return bot.Keyboard{
 		bot.Row(bot.Btn(a.t(c, "btn_overdose"), "od:opioid")),
+		bot.Row(bot.Btn(a.t(c, "menu_treatment"), "tr:start")),
+		bot.Row(bot.Btn(a.t(c, "menu_humanitarian"), "hu:start")),
 		bot.Row(bot.Btn(a.t(c, "menu_nps"), "nps"), bot.Btn(a.t(c, "menu_combo"), "cmb")),
 		bot.Row(bot.Btn(a.t(c, "menu_membership"), "mem"), bot.Btn(a.t(c, "menu_calls"), "calls")),
 		bot.Row(bot.Btn(a.t(c, "menu_about"), "about"), bot.Btn(a.t(c, "menu_help"), "help")),

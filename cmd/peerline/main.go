@@ -4,6 +4,7 @@
 //	peerline check [flags]     validate the content (embedded and overrides) and exit
 //	peerline backup FILE       write a consistent copy of the database, also while the bot runs
 //	peerline compact           rewrite the database so deleted records are gone from the file
+//	peerline directory import FILE.csv | export   add services to the directory, or print it
 //	peerline rotate-key        re-encrypt everything under a new data key (bot stopped)
 //	peerline version           print the version
 package main
@@ -84,14 +85,16 @@ func (m *Main) Main(ctx context.Context, args []string) int {
 		err = m.backup(args)
 	case "compact":
 		err = m.compact(args)
+	case "directory":
+		err = m.directory(args)
 	case "rotate-key":
 		err = m.rotateKey(args)
 	case "version":
 		fmt.Fprintln(m.Stdout, "peerline", version)
 	case "help", "-h", "--help":
-		fmt.Fprintln(m.Stdout, "usage: peerline [run|check|backup FILE|compact|rotate-key|version] [flags]; peerline run -h lists the flags")
+		fmt.Fprintln(m.Stdout, "usage: peerline [run|check|backup FILE|compact|rotate-key|directory import FILE.csv|directory export|version] [flags]; peerline run -h lists the flags")
 	default:
-		err = fmt.Errorf("unknown command %q (try: run, check, backup, compact, rotate-key, version)", cmd)
+		err = fmt.Errorf("unknown command %q (try: run, check, backup, compact, rotate-key, directory, version)", cmd)
 	}
 	if err == nil {
 		return 0

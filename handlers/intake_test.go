@@ -1,0 +1,189 @@
+package handlers_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ehra/peerline/content"
+	"github.com/ehra/peerline/handlers/handlerstest"
+	"github.com/ehra/peerline/store"
+)
+
+// botTextSince joins the text of the bot's messages after the first n.
+func botTextSince(p *handlerstest.Person, n int) string {
+	var b strings.Builder
+	for _, m := range p.Messages()[n:] {
+		b.WriteString(m.Text + "\n")
+	}
+	return b.String()
+}
+
+// TestDisplacedOSTJourney: "I am on methadone, I had to leave Kharkiv, I am now in Poland — how
+// do I keep getting my dose?", in each language.
+func TestDisplacedOSTJourney(t *testing.T) {
+	for i, lang := range langs {
+		t.Run(lang, func(t *testing.T) {
+			h := handlerstest.Start(t, handlerstest.Options{})
+			p := h.Person(int64(5000+i), lang)
+			onboard(p, lang)
+			p.Press("tr:start")
+			p.Press("tr:topic:ost")
+			p.Press("tr:sit:keep")
+			p.Press("tr:where:abroad")
+			p.Press("tr:cty:PL")
+			p.Press("tr:city:warsaw")
+			p.Press("tr:med:methadone")
+			p.Press("tr:doc:id")
+			marked := false
+			for _, b := range p.Buttons() {
+				marked = marked || b.Text == "✅ "+h.T(lang, "tr_doc_id")
+			}
+			if !marked {
+				t.Fatalf("the ID toggle is not marked: %+v", p.Buttons())
+			}
+			n := len(p.Messages())
+			p.Press("tr:doc:done")
+			result := botTextSince(p, n)
+			k := content.Case{Flow: "treatment", Topic: "ost", Situation: "keep", Country: "PL", City: "warsaw"}
+			steps := h.Content.StepsFor(k)
+			if len(steps) < 2 {
+				t.Fatalf("content: %d steps for the journey", len(steps))
+			}
+			for _, s := range steps {
+				if !strings.Contains(result, stripTags(s.Title.In(lang))) {
+					t.Errorf("result lacks the steps %q", s.ID)
+				}
+			}
+			var polish *content.Service
+			for _, s := range h.Content.Match(k) {
+				if s.Country == "PL" {
+					polish = s
+				}
+			}
+			if polish == nil {
+				t.Fatal("content: no Polish service for OST")
+			}
+			if !strings.Contains(result, stripTags(polish.Name.In(lang))) {
+				t.Errorf("result lacks the Polish service %s", polish.ID)
+			}
+			if !strings.Contains(result, h.T(lang, "tr_med_methadone")) {
+				t.Error("summary lacks the medicine")
+			}
+			for _, s := range h.Content.Steps {
+				if s.Where == "ukraine" && strings.Contains(result, stripTags(s.Title.In(lang))) {
+					t.Errorf("result shows Ukraine-only steps %q", s.ID)
+				}
+			}
+			_ = h.DB.View(func(tx *store.Tx) error {
+				if c, _ := tx.Conversation(p.Chat()); len(c.Data) != 0 {
+					t.Errorf("intake answers kept after the result: %v", c.Data)
+				}
+				return nil
+			})
+			if p.HasButton("consult") {
+				t.Error("a consultant button appears before the handoff exists")
+			}
+		})
+	}
+}
+
+func TestHumanitarianInARegionWithoutLocalEntriesFallsBackToNational(t *testing.T) {
+	for i, lang := range langs {
+		t.Run(lang, func(t *testing.T) {
+			h := handlerstest.Start(t, handlerstest.Options{})
+			k := content.Case{Flow: "humanitarian", Topic: "medicine", Country: "UA", Region: "kharkiv"}
+			var national []*content.Service
+			for _, s := range h.Content.Match(k) {
+				if s.Region != "" {
+					t.Fatalf("content changed: %s is local to %s", s.ID, s.Region)
+				}
+				if s.Country == "UA" {
+					national = append(national, s)
+				}
+			}
+			if len(national) == 0 {
+				t.Fatal("content: no national service for medicine in Ukraine")
+			}
+			p := h.Person(int64(5100+i), lang)
+			onboard(p, lang)
+			p.Press("hu:start")
+			p.Press("hu:need:medicine")
+			p.Press("hu:where:ua")
+			p.Press("hu:reg:kharkiv")
+			n := len(p.Messages())
+			p.Press("hu:urg:yes")
+			result := botTextSince(p, n)
+			for _, s := range national {
+				if !strings.Contains(result, stripTags(s.Name.In(lang))) {
+					t.Errorf("result lacks the national service %s", s.ID)
+				}
+			}
+			if !strings.Contains(result, stripTags(h.T(lang, "hu_urgent_note"))[:30]) {
+				t.Error("an urgent request does not get the emergency note")
+			}
+		})
+	}
+}
+
+func TestIntakeBackCancelSkipAndTypedPlaces(t *testing.T) {
+	h := handlerstest.Start(t, handlerstest.Options{})
+	p := h.Person(5200, "uk")
+	onboard(p, "uk")
+	p.Press("tr:start")
+	p.Press("tr:topic:art")
+	p.Send("просто текст") // a button was expected
+	if !p.Sees(h.T("uk", "form_use_buttons")) || !p.HasButton("tr:sit:keep") {
+		t.Fatal("free text at a button step did not re-prompt")
+	}
+	p.Press("tr:skip") // situation skipped
+	p.Press("tr:where:abroad")
+	p.Send("Португалія") // a country typed, not picked
+	if !strings.Contains(p.Last().HTML, h.T("uk", "in_q_city")) {
+		t.Fatalf("after a typed country: %q", p.Last().Text)
+	}
+	p.Press("tr:back")
+	if !strings.Contains(p.Last().HTML, h.T("uk", "in_q_country")) {
+		t.Fatalf("back from the city: %q", p.Last().Text)
+	}
+	p.Press("tr:cty:DE")
+	p.Send("Лейпциг") // a city typed
+	if !p.HasButton("tr:doc:done") {
+		t.Fatalf("after a typed city: %q", p.Last().Text)
+	}
+	p.Send("/overdose") // works mid-flow, and the flow goes on
+	if !strings.Contains(p.Last().Text, "103") {
+		t.Fatal("/overdose mid-flow")
+	}
+	p.Press("tr:doc:medical")
+	p.Press("tr:cancel")
+	_ = h.DB.View(func(tx *store.Tx) error {
+		if c, _ := tx.Conversation(p.Chat()); c.State != "" || len(c.Data) != 0 {
+			t.Errorf("cancel kept the intake: %+v", c)
+		}
+		return nil
+	})
+	// Skipping everything still ends with something useful.
+	p.Press("menu")
+	p.Press("hu:start")
+	p.Press("hu:need:food")
+	p.Press("hu:skip")
+	n := len(p.Messages())
+	p.Press("hu:skip")
+	if got := botTextSince(p, n); !strings.Contains(got, h.T("uk", "in_place_unknown")) {
+		t.Fatalf("skipped intake result: %q", got)
+	}
+}
+
+func TestTreatmentDeepLinks(t *testing.T) {
+	h := handlerstest.Start(t, handlerstest.Options{})
+	p := h.Person(5300, "en")
+	onboard(p, "en")
+	p.Send("/start ost")
+	if !p.HasButton("tr:sit:keep") || !strings.Contains(p.Last().Text, h.T("en", "tr_topic_ost")) {
+		t.Fatalf("/start ost: %q", p.Last().Text)
+	}
+	p.Send("/start humanitarian")
+	if !p.HasButton("hu:need:housing") {
+		t.Fatalf("/start humanitarian: %q", p.Last().Text)
+	}
+}
