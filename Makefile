@@ -4,17 +4,23 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 GO      ?= go
 BIN     := bin/peerline
 
-.PHONY: build run test lint bench check clean
+.PHONY: build run test e2e lint bench check clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/peerline
 
-# Runs the bot. Without PEERLINE_TOKEN it explains how to get one.
+# Runs the bot. Without a token (PEERLINE_TOKEN or PEERLINE_TOKEN_FILE) it opens the sandbox:
+# the real bot against a local fake of Telegram, in a browser at http://127.0.0.1:8080.
 run: build
-	./$(BIN) run
+	@if [ -n "$$PEERLINE_TOKEN$$PEERLINE_TOKEN_FILE" ]; then ./$(BIN) run; else ./$(BIN) sandbox; fi
 
 test:
 	$(GO) test -race ./...
+
+# Browser test: the sandbox page in headless Chromium (Debian's chromium package; .ci/run installs
+# it), from the first message to the overdose card, with screenshots in .e2e/.
+e2e:
+	$(GO) test -tags e2e -run '^TestE2E' -count=1 -v ./sandbox/
 
 lint:
 	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi

@@ -1,6 +1,7 @@
 // Command peerline runs the peerline Telegram bot and its maintenance commands.
 //
 //	peerline [run] [flags]     run the bot (needs PEERLINE_TOKEN)
+//	peerline sandbox [flags]   try the bot in a browser, against a local fake of Telegram
 //	peerline check [flags]     validate the content (embedded and overrides) and exit
 //	peerline backup FILE       write a consistent copy of the database, also while the bot runs
 //	peerline compact           rewrite the database so deleted records are gone from the file
@@ -42,7 +43,8 @@ var version = "dev"
 const noTokenHelp = `peerline: no bot token.
   1. In Telegram, open @BotFather, send /newbot and follow the steps; it gives you a token.
   2. Run again with the token in PEERLINE_TOKEN (or in a file named by PEERLINE_TOKEN_FILE):
-       PEERLINE_TOKEN=123456:ABC... make run`
+       PEERLINE_TOKEN=123456:ABC... make run
+  To try the bot without Telegram first: peerline sandbox (or make run with no token).`
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -87,14 +89,16 @@ func (m *Main) Main(ctx context.Context, args []string) int {
 		err = m.compact(args)
 	case "directory":
 		err = m.directory(args)
+	case "sandbox":
+		err = m.runSandbox(ctx, args)
 	case "rotate-key":
 		err = m.rotateKey(args)
 	case "version":
 		fmt.Fprintln(m.Stdout, "peerline", version)
 	case "help", "-h", "--help":
-		fmt.Fprintln(m.Stdout, "usage: peerline [run|check|backup FILE|compact|rotate-key|directory import FILE.csv|directory export|version] [flags]; peerline run -h lists the flags")
+		fmt.Fprintln(m.Stdout, "usage: peerline [run|sandbox|check|backup FILE|compact|rotate-key|directory import FILE.csv|directory export|version] [flags]; peerline run -h lists the flags")
 	default:
-		err = fmt.Errorf("unknown command %q (try: run, check, backup, compact, rotate-key, directory, version)", cmd)
+		err = fmt.Errorf("unknown command %q (try: run, sandbox, check, backup, compact, rotate-key, directory, version)", cmd)
 	}
 	if err == nil {
 		return 0
