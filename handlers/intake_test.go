@@ -66,6 +66,12 @@ func TestDisplacedOSTJourney(t *testing.T) {
 			if !strings.Contains(result, stripTags(polish.Name.In(lang))) {
 				t.Errorf("result lacks the Polish service %s", polish.ID)
 			}
+			if polish.Dated || h.Content.Directory.Stale(polish, h.Clock.Now()) {
+				lastVerified := strings.SplitN(h.T(lang, "in_last_verified", map[string]any{"Date": "X"}), "X", 2)[0]
+				if !strings.Contains(result, lastVerified) {
+					t.Errorf("a dated service is shown without %q", lastVerified)
+				}
+			}
 			if !strings.Contains(result, h.T(lang, "tr_med_methadone")) {
 				t.Error("summary lacks the medicine")
 			}

@@ -119,3 +119,19 @@ func TestCompactAndRotateKeyCommands(t *testing.T) {
 		}
 	})
 }
+
+// TestCheckShippedContent runs `peerline check` on the content as shipped.
+func TestCheckShippedContent(t *testing.T) {
+	code, out, errs := runMain(t, map[string]string{"PEERLINE_DATA": t.TempDir()}, "check")
+	if code != 0 || !strings.Contains(out, "content ok") {
+		t.Fatalf("peerline check on the shipped content: %d %s %s", code, out, errs)
+	}
+	// And it fails, naming the file, on a broken override.
+	data := t.TempDir()
+	os.MkdirAll(filepath.Join(data, "content"), 0o700)
+	os.WriteFile(filepath.Join(data, "content", "calls.toml"), []byte("[[call]]\nnumber = \"X-1\"\n"), 0o600)
+	code, _, errs = runMain(t, map[string]string{"PEERLINE_DATA": data}, "check")
+	if code == 0 || !strings.Contains(errs, filepath.Join(data, "content", "calls.toml")) {
+		t.Fatalf("check with a broken override: %d %s", code, errs)
+	}
+}
