@@ -80,7 +80,7 @@ func TestE2E_BrowserToOverdoseCard(t *testing.T) {
 
 	shot := func(name string) chromedp.Action[chromedp.Void] {
 		return func(ctx context.Context, tgt *chromedp.Target) (chromedp.Void, error) {
-			buf, err := chromedp.FullScreenshot(90)(ctx, tgt)
+			buf, err := chromedp.FullScreenshot(100)(ctx, tgt)
 			if err != nil {
 				return chromedp.Void{}, err
 			}

@@ -155,7 +155,10 @@ func TestSandboxPlayAPersonThroughRestartAndReset(t *testing.T) {
 	}
 	n := len(c.messages("1001").Messages)
 	c.do("POST", "/api/chats/1001/send", map[string]string{"text": "/start"}, nil)
-	tl = c.waitFor("1001", func(tl timeline) bool { m, _ := lastBot(tl); return len(tl.Messages) > n+1 && hasButton(m, "od:opioid") })
+	tl = c.waitFor("1001", func(tl timeline) bool {
+		m, _ := lastBot(tl)
+		return len(tl.Messages) > n+1 && hasButton(m, "od:opioid")
+	})
 	for _, m := range tl.Messages[n:] {
 		if hasButton(m, "lang:uk") {
 			t.Fatal("after a restart the bot forgot the person")
