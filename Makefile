@@ -30,7 +30,7 @@ lint:
 # the same run, plus the Go benchmarks. Figures are printed, not asserted.
 bench:
 	PEERLINE_LOAD=1 $(GO) test -run '^TestLoad$$' -count=1 -v -timeout 20m ./bench/
-	$(GO) test -run '^$$' -bench . -benchmem ./bot/ ./store/
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 40000x ./bench/
 
 check: build
 	./$(BIN) check

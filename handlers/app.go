@@ -87,7 +87,7 @@ func New(d Deps) *App {
 // Router returns the router with every flow registered.
 func (a *App) Router() *bot.Router {
 	r := bot.NewRouter()
-	r.Use(bot.Recover(), bot.Logging(a.log), a.locale, a.role, a.safeMode)
+	r.Use(bot.Recover(), bot.Logging(a.log), a.locale, a.role)
 	a.routes(r)
 	return r
 }
@@ -256,8 +256,8 @@ func (a *App) t(c *bot.Ctx, id string, data ...map[string]any) string {
 func esc(s string) string { return html.EscapeString(s) }
 
 // locale sets c.Lang: the person's choice, else their Telegram language through the matcher,
-// else Ukrainian. It also keeps the profile's coarse "last seen" day and clears "inactive"
-// when a person who had blocked the bot writes again.
+// else Ukrainian. It also keeps the profile's coarse "last seen" day, clears "inactive" when a
+// person who had blocked the bot writes again, and applies their safe mode.
 func (a *App) locale(next bot.HandlerFunc) bot.HandlerFunc {
 	return func(c *bot.Ctx) (bot.Next, error) {
 		c.Lang = locales.Default
@@ -277,6 +277,17 @@ func (a *App) locale(next bot.HandlerFunc) bot.HandlerFunc {
 				u.Seen, u.Inactive = day, false
 				if err := c.Tx.PutUser(c.UserID, u); err != nil {
 					return bot.Stay(), err
+				}
+			}
+			// Safe mode: the person's message, and everything the bot sends them in answer, is
+			// scheduled for deletion (read here so the profile is opened once per update).
+			if found && u.SafeMode > 0 && c.IsPrivate() {
+				after := time.Duration(u.SafeMode) * time.Second
+				c.DeleteSentAfter(after)
+				if c.Kind == bot.KindMessage && c.MessageID != 0 {
+					if err := c.Tx.AddTrail(c.ChatID, c.MessageID, c.Now.Add(after)); err != nil {
+						return bot.Stay(), err
+					}
 				}
 			}
 		}

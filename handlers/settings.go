@@ -77,29 +77,6 @@ func (a *App) setSafeMode(c *bot.Ctx) (bot.Next, error) {
 	return a.settings(c)
 }
 
-// safeMode is middleware: for a person in safe mode, their message is scheduled for deletion
-// and so is everything the bot sends them in answer.
-func (a *App) safeMode(next bot.HandlerFunc) bot.HandlerFunc {
-	return func(c *bot.Ctx) (bot.Next, error) {
-		if c.IsPrivate() && c.UserID != 0 {
-			u, found, err := c.Tx.User(c.UserID)
-			if err != nil {
-				return bot.Stay(), err
-			}
-			if found && u.SafeMode > 0 {
-				after := time.Duration(u.SafeMode) * time.Second
-				c.DeleteSentAfter(after)
-				if c.Kind == bot.KindMessage && c.MessageID != 0 {
-					if err := c.Tx.AddTrail(c.ChatID, c.MessageID, c.Now.Add(after)); err != nil {
-						return bot.Stay(), err
-					}
-				}
-			}
-		}
-		return next(c)
-	}
-}
-
 // wipeSpan is how far back /wipe reaches, in message ids. In a private chat message ids count up
 // one by one for both sides, so the last wipeSpan ids are the last wipeSpan messages; Telegram
 // skips those that are gone or too old (over 48 hours) to delete.

@@ -174,10 +174,13 @@ function renderUnreadTotal() {
   document.title = total ? `(${total}) peerline sandbox` : "peerline sandbox";
 }
 
-function fillLanguageSelect(select, value) {
+// fillLanguageSelect lists the languages as "Українська (uk)", or just "uk" when short.
+function fillLanguageSelect(select, value, { short = false } = {}) {
   select.textContent = "";
   for (const code of state.languages) {
-    const option = el("option", "", `${LANG_NAMES[code] || code} (${code})`);
+    const name = LANG_NAMES[code] || code;
+    const option = el("option", "", short ? code : `${name} (${code})`);
+    option.title = name;
     option.value = code;
     select.append(option);
   }
@@ -259,7 +262,7 @@ function renderChatHeader() {
 
   const isPerson = PEOPLE_KINDS.includes(chat.kind);
   langWrap.hidden = !isPerson;
-  if (isPerson) fillLanguageSelect($("chat-lang"), chat.lang);
+  if (isPerson) fillLanguageSelect($("chat-lang"), chat.lang, { short: true });
 
   const readOnly = chat.kind === "channel" || !chat.as;
   $("composer").hidden = readOnly;
@@ -813,6 +816,11 @@ function setUp() {
   $("backdrop").addEventListener("click", () => closeDrawer());
   document.addEventListener("keydown", (e) => {
     if (e.key === "Escape") closeDrawer();
+  });
+  // A link or bookmark like #chat=1001 opens that chat.
+  window.addEventListener("hashchange", () => {
+    const id = chatIdFromHash();
+    if (chatById(id) && id !== state.openChatId) selectChat(id);
   });
 
   fillLanguageSelect($("new-person-lang"), state.languages[0]);
