@@ -117,7 +117,7 @@ func TestE2E_BrowserToOverdoseCard(t *testing.T) {
 	if err != nil {
 		t.Fatalf("read the card: %v", err)
 	}
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844), shot("06-phone")); err != nil {
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844), chromedp.Sleep(700*time.Millisecond), shot("06-phone")); err != nil {
 		t.Fatalf("phone size: %v", err)
 	}
 	if !strings.Contains(cardText, "103") {

@@ -23,6 +23,7 @@ const state = {
   unread: new Map(),      // chat id -> number of new bot messages not seen
   connected: false,       // the event stream is open
   loadSeq: 0,             // guards against out-of-order message loads
+  renderedChatId: null,   // the chat whose messages are in the list now
   loading: false,         // a message load for the open chat is in flight
   buffered: [],           // events for the open chat that arrived during a load
   replyKeyboard: null,
@@ -67,14 +68,15 @@ function el(tag, className, text) {
   return node;
 }
 
+// showToast puts a short text into the #toast live region; it empties itself after a while
+// (an empty toast is invisible, but stays in the page so screen readers keep listening).
 let toastTimer = 0;
 function showToast(text, { error = false } = {}) {
   const toast = $("toast");
   toast.textContent = text;
   toast.classList.toggle("toast--error", error);
-  toast.hidden = false;
   clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => { toast.hidden = true; }, error ? 6000 : 3500);
+  toastTimer = setTimeout(() => { toast.textContent = ""; }, error ? 6000 : 3500);
 }
 
 function showError(prefix, err) {
@@ -105,7 +107,7 @@ function renderBotStatus() {
     text = "● running";
     cls = "pill--running";
   }
-  pill.textContent = text;
+  if (pill.textContent !== text) pill.textContent = text;
   pill.className = `pill ${cls}`;
   const b = state.bot;
   pill.title = [
@@ -135,7 +137,9 @@ function renderChatList() {
     avatar.setAttribute("aria-hidden", "true");
 
     const text = el("span", "chat-item-text");
-    text.append(el("span", "chat-item-title", chat.title));
+    const title = el("span", "chat-item-title", chat.title);
+    title.title = chat.title; // the full name when it is cut short
+    text.append(title);
     const sub = el("span", "chat-item-sub", kind.label);
     if (chat.lang) {
       const tag = el("span", "lang-tag", chat.lang);
@@ -153,7 +157,7 @@ function renderChatList() {
     }
     button.addEventListener("click", () => {
       selectChat(chat.id);
-      closeDrawer(false);
+      closeDrawer();
     });
     item.append(button);
     list.append(item);
@@ -273,12 +277,17 @@ function renderChatHeader() {
 
 // loadMessages replaces the open chat's messages with the server's list. Events for the
 // chat that arrive meanwhile are buffered and replayed afterwards, so none are lost.
+// Reloading the chat already shown keeps the old messages on screen until the new list is in.
 async function loadMessages() {
   const chat = openChat();
   const seq = ++state.loadSeq;
   const list = $("messages");
-  list.textContent = "";
-  renderReplyKeyboard(null);
+  const sameChat = chat && state.renderedChatId === chat.id && !list.hidden;
+  if (!sameChat) {
+    list.textContent = "";
+    renderReplyKeyboard(null);
+    state.renderedChatId = null;
+  }
   if (!chat) {
     state.loading = false;
     showEmpty();
@@ -286,7 +295,7 @@ async function loadMessages() {
   }
   state.loading = true;
   state.buffered = [];
-  showEmpty("Loading…");
+  if (!sameChat) showEmpty("Loading…");
 
   let data;
   try {
@@ -294,21 +303,30 @@ async function loadMessages() {
   } catch (err) {
     if (seq === state.loadSeq) {
       state.loading = false;
-      showEmpty("Could not load this chat.");
+      if (!sameChat) showEmpty("Could not load this chat.");
       showError("Could not load messages", err);
     }
     return;
   }
-  if (seq !== state.loadSeq) return; // another chat was opened meanwhile
+  if (seq !== state.loadSeq) return; // another load started meanwhile
 
+  const atBottom = !sameChat || isAtBottom();
+  const scrollTop = list.scrollTop;
+  // Rebuild quietly: screen readers should hear new messages, not the whole history again.
+  list.setAttribute("aria-live", "off");
+  list.textContent = "";
   for (const message of data.messages || []) list.append(renderMessage(message, chat));
+  state.renderedChatId = chat.id;
   renderReplyKeyboard(data.reply_keyboard || null);
   state.loading = false;
+  updateEmpty();
+  if (atBottom) scrollToBottom();
+  else list.scrollTop = scrollTop;
+  list.setAttribute("aria-live", "polite");
+
   const buffered = state.buffered;
   state.buffered = [];
   for (const [type, payload] of buffered) applyChatEvent(type, payload);
-  updateEmpty();
-  scrollToBottom();
 }
 
 function showEmpty(text) {
@@ -670,6 +688,7 @@ function connectEvents() {
 
   events.addEventListener("open", () => {
     state.connected = true;
+    renderBotStatus();
     // Catch up on anything missed while disconnected (also right after the first connect).
     loadState({ reloadMessages: true });
   });
@@ -746,8 +765,10 @@ function applyChatEvent(type, p) {
 
 // ---------- phone drawer ----------
 
+// On phones the chat list is a drawer over the chat; the rest of the page is inert meanwhile.
 function openDrawer() {
   $("sidebar").classList.add("open");
+  setPageInert(true);
   $("backdrop").hidden = false;
   $("open-chats").setAttribute("aria-expanded", "true");
   const current = $("chat-list").querySelector('[aria-current="true"]') ||
@@ -760,9 +781,15 @@ function closeDrawer(returnFocus = true) {
   const sidebar = $("sidebar");
   if (!sidebar.classList.contains("open")) return;
   sidebar.classList.remove("open");
+  setPageInert(false);
   $("backdrop").hidden = true;
   $("open-chats").setAttribute("aria-expanded", "false");
   if (returnFocus && isPhone()) $("open-chats").focus();
+}
+
+function setPageInert(inert) {
+  $("chat").inert = inert;
+  document.querySelector(".topbar").inert = inert;
 }
 
 // ---------- composer ----------
@@ -795,6 +822,12 @@ function setUp() {
   });
   $("reply-kb-toggle").addEventListener("click", toggleReplyKeyboard);
 
+  // When the list gets shorter (window resized, reply keyboard shown, input grown),
+  // stay at the newest message if the reader was there.
+  let pinnedToBottom = true;
+  $("messages").addEventListener("scroll", () => { pinnedToBottom = isAtBottom(); }, { passive: true });
+  new ResizeObserver(() => { if (pinnedToBottom) scrollToBottom(); }).observe($("messages"));
+
   // Inline buttons and spoilers, delegated from the message list.
   $("messages").addEventListener("click", (e) => {
     const button = e.target.closest("button[data-callback]");
@@ -816,6 +849,10 @@ function setUp() {
   $("backdrop").addEventListener("click", () => closeDrawer());
   document.addEventListener("keydown", (e) => {
     if (e.key === "Escape") closeDrawer();
+  });
+  // Growing the window past phone size ends the drawer mode.
+  window.matchMedia("(max-width: 767px)").addEventListener("change", (e) => {
+    if (!e.matches) closeDrawer(false);
   });
   // A link or bookmark like #chat=1001 opens that chat.
   window.addEventListener("hashchange", () => {
