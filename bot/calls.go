@@ -25,6 +25,17 @@ func Row(b ...Button) []Button { return b }
 // Btn is a callback button.
 func Btn(text, data string) Button { return Button{Text: text, Data: data} }
 
+// Grid lays buttons out perRow to a row.
+func Grid(perRow int, buttons ...Button) Keyboard {
+	kb := Keyboard{}
+	for len(buttons) > 0 {
+		n := min(perRow, len(buttons))
+		kb = append(kb, buttons[:n:n])
+		buttons = buttons[n:]
+	}
+	return kb
+}
+
 // ReplyKeyboard is the keyboard under the input field (private chats only).
 type ReplyKeyboard struct {
 	Rows       [][]string

@@ -122,3 +122,14 @@ func TestSendPhotoLongCaptionGoesToAFollowingMessage(t *testing.T) {
 		t.Error("negative chat id should count as a group")
 	}
 }
+
+func TestGrid(t *testing.T) {
+	b := []Button{Btn("1", "a"), Btn("2", "b"), Btn("3", "c"), Btn("4", "d"), Btn("5", "e")}
+	kb := Grid(2, b...)
+	if len(kb) != 3 || len(kb[0]) != 2 || len(kb[2]) != 1 || kb[2][0].Data != "e" {
+		t.Fatalf("Grid(2, 5 buttons): %+v", kb)
+	}
+	if len(Grid(3)) != 0 {
+		t.Fatal("Grid of nothing is not empty")
+	}
+}

@@ -220,13 +220,7 @@ func (a *App) OnParked(c *bot.Ctx) {
 	if c.ChatID == 0 || c.ChatType != "private" {
 		return
 	}
-	lang := locales.Default
-	if u, found, err := c.Tx.User(c.UserID); err == nil && found && u.Lang != "" {
-		lang = u.Lang
-	} else if from := fromOf(c); from != nil {
-		lang = a.loc.Match(from.LanguageCode)
-	}
-	c.Reply(a.loc.T(lang, "error_parked"), nil)
+	c.Reply(a.loc.T(a.langOf(c), "error_parked"), nil)
 }
 
 // OnFlood asks a person who sends too much too fast to slow down (once; the rest is dropped).
@@ -234,17 +228,24 @@ func (a *App) OnFlood(c *bot.Ctx) {
 	if c.ChatType != "private" {
 		return
 	}
-	lang := locales.Default
-	if u, found, err := c.Tx.User(c.UserID); err == nil && found && u.Lang != "" {
-		lang = u.Lang
-	} else if from := fromOf(c); from != nil {
-		lang = a.loc.Match(from.LanguageCode)
-	}
+	lang := a.langOf(c)
 	if c.IsCallback() {
 		c.Answer(a.loc.T(lang, "slow_down"))
 		return
 	}
 	c.Reply(a.loc.T(lang, "slow_down"), nil)
+}
+
+// langOf finds the person's language outside the middleware chain (parked or flooding
+// updates): their choice, else their Telegram language, else Ukrainian.
+func (a *App) langOf(c *bot.Ctx) string {
+	if u, found, err := c.Tx.User(c.UserID); err == nil && found && u.Lang != "" {
+		return u.Lang
+	}
+	if from := fromOf(c); from != nil {
+		return a.loc.Match(from.LanguageCode)
+	}
+	return locales.Default
 }
 
 // t renders a UI string in the person's language.

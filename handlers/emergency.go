@@ -69,18 +69,11 @@ func (a *App) numbersLine(c *bot.Ctx, x *content.Country) string {
 func (a *App) emergencyNumbers(c *bot.Ctx) (bot.Next, error) {
 	code := strings.TrimPrefix(strings.TrimPrefix(c.Data, "odn"), ":")
 	if code == "" {
-		kb := bot.Keyboard{}
-		var row []bot.Button
+		var buttons []bot.Button
 		for _, x := range a.content.Countries() {
-			row = append(row, bot.Btn(x.Flag()+" "+x.Name.In(c.Lang), "odn:"+x.Code))
-			if len(row) == 2 {
-				kb = append(kb, row)
-				row = nil
-			}
+			buttons = append(buttons, bot.Btn(x.Flag()+" "+x.Name.In(c.Lang), "odn:"+x.Code))
 		}
-		if len(row) > 0 {
-			kb = append(kb, row)
-		}
+		kb := bot.Grid(2, buttons...)
 		kb = append(kb, bot.Row(bot.Btn(a.t(c, "btn_back"), "od:opioid")))
 		c.Show(a.t(c, "od_numbers_title"), kb)
 		return bot.Stay(), nil

@@ -30,18 +30,11 @@ func newHumanitarianIntake() *intake {
 	in.ask = func(a *App, c *bot.Ctx, s bot.State) bool {
 		switch s {
 		case huNeed:
-			kb := bot.Keyboard{}
-			var row []bot.Button
+			var buttons []bot.Button
 			for _, n := range content.Needs {
-				row = append(row, bot.Btn(a.t(c, "hu_need_"+n), "hu:need:"+n))
-				if len(row) == 2 {
-					kb = append(kb, row)
-					row = nil
-				}
+				buttons = append(buttons, bot.Btn(a.t(c, "hu_need_"+n), "hu:need:"+n))
 			}
-			if len(row) > 0 {
-				kb = append(kb, row)
-			}
+			kb := bot.Grid(2, buttons...)
 			c.Show(a.t(c, "hu_q_need"), append(kb, a.intakeNav(in, c, false)))
 		case huUrgent:
 			c.Show(a.t(c, "hu_q_urgent"), bot.Keyboard{

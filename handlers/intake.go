@@ -80,49 +80,25 @@ func (a *App) askStep(in *intake, c *bot.Ctx, s bot.State) {
 			nav,
 		})
 	case regionStep:
-		kb := bot.Keyboard{}
-		var row []bot.Button
+		var buttons []bot.Button
 		for _, r := range a.content.Places.Regions {
-			row = append(row, bot.Btn(r.Name.In(c.Lang), in.prefix+":reg:"+r.Code))
-			if len(row) == 2 {
-				kb = append(kb, row)
-				row = nil
-			}
+			buttons = append(buttons, bot.Btn(r.Name.In(c.Lang), in.prefix+":reg:"+r.Code))
 		}
-		if len(row) > 0 {
-			kb = append(kb, row)
-		}
-		c.Show(a.t(c, "in_q_region"), append(kb, nav))
+		c.Show(a.t(c, "in_q_region"), append(bot.Grid(2, buttons...), nav))
 	case countryStep:
-		kb := bot.Keyboard{}
-		var row []bot.Button
+		var buttons []bot.Button
 		for _, x := range a.content.Places.Countries {
-			row = append(row, bot.Btn(x.Name.In(c.Lang), in.prefix+":cty:"+x.Code))
-			if len(row) == 3 {
-				kb = append(kb, row)
-				row = nil
-			}
+			buttons = append(buttons, bot.Btn(x.Name.In(c.Lang), in.prefix+":cty:"+x.Code))
 		}
-		if len(row) > 0 {
-			kb = append(kb, row)
-		}
-		c.Show(a.t(c, "in_q_country"), append(kb, nav))
+		c.Show(a.t(c, "in_q_country"), append(bot.Grid(3, buttons...), nav))
 	case cityStep:
-		kb := bot.Keyboard{}
+		var buttons []bot.Button
 		if x, ok := a.content.AbroadCountry(c.ConvData["country"]); ok {
-			var row []bot.Button
 			for _, city := range x.Cities {
-				row = append(row, bot.Btn(city.Name.In(c.Lang), in.prefix+":city:"+city.Key))
-				if len(row) == 3 {
-					kb = append(kb, row)
-					row = nil
-				}
-			}
-			if len(row) > 0 {
-				kb = append(kb, row)
+				buttons = append(buttons, bot.Btn(city.Name.In(c.Lang), in.prefix+":city:"+city.Key))
 			}
 		}
-		c.Show(a.t(c, "in_q_city"), append(kb, nav))
+		c.Show(a.t(c, "in_q_city"), append(bot.Grid(3, buttons...), nav))
 	}
 }
 

@@ -53,21 +53,14 @@ func (a *App) membership(c *bot.Ctx) (bot.Next, error) {
 	default:
 		return a.stale(c)
 	}
-	kb := bot.Keyboard{}
-	var row []bot.Button
+	var buttons []bot.Button
 	for _, p := range []struct{ code, label string }{{"about", "mem_btn_about"}, {"who", "mem_btn_who"}, {"benefits", "mem_btn_benefits"}, {"how", "mem_btn_how"}, {"supporting", "mem_btn_supporting"}} {
 		if p.code == part || (part == "" && p.code == "about") {
 			continue
 		}
-		row = append(row, bot.Btn(a.t(c, p.label), "mem:"+p.code))
-		if len(row) == 2 {
-			kb = append(kb, row)
-			row = nil
-		}
+		buttons = append(buttons, bot.Btn(a.t(c, p.label), "mem:"+p.code))
 	}
-	if len(row) > 0 {
-		kb = append(kb, row)
-	}
+	kb := bot.Grid(2, buttons...)
 	kb = append(kb, bot.Row(bot.Btn(a.t(c, "mem_btn_apply"), "ma:start")), bot.Row(bot.Btn(a.t(c, "btn_to_menu"), "menu")))
 	c.Show(text+"\n\n"+a.sourcesLine(c, m.Meta), kb)
 	return bot.Stay(), nil
@@ -98,18 +91,11 @@ func (a *App) memAsk(c *bot.Ctx, s bot.State) (bot.Next, error) {
 			a.memNav(c, s),
 		})
 	case stateMemCountry:
-		kb := bot.Keyboard{}
-		var row []bot.Button
+		var buttons []bot.Button
 		for _, rc := range a.content.Member.Countries {
-			row = append(row, bot.Btn(rc.Name.In(c.Lang), "ma:country:"+rc.Code))
-			if len(row) == 3 {
-				kb = append(kb, row)
-				row = nil
-			}
+			buttons = append(buttons, bot.Btn(rc.Name.In(c.Lang), "ma:country:"+rc.Code))
 		}
-		if len(row) > 0 {
-			kb = append(kb, row)
-		}
+		kb := bot.Grid(3, buttons...)
 		kb = append(kb, bot.Row(bot.Btn(a.t(c, "mem_outside"), "ma:country:"+outsideRegion)), a.memNav(c, s))
 		c.Show(step(2)+a.t(c, "mem_q_country"), kb)
 	case stateMemName:

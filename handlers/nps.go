@@ -57,8 +57,7 @@ func (a *App) npsPage(c *bot.Ctx) (bot.Next, error) {
 		return a.stale(c)
 	}
 	b.WriteString("\n\n" + a.sourcesLine(c, s.Meta))
-	kb := bot.Keyboard{}
-	var row []bot.Button
+	var buttons []bot.Button
 	for _, p := range []struct{ code, label string }{{"", "nps_overview"}, {"r", "nps_risks"}, {"s", "nps_safer"}, {"h", "nps_help"}} {
 		if p.code == part {
 			continue
@@ -67,15 +66,9 @@ func (a *App) npsPage(c *bot.Ctx) (bot.Next, error) {
 		if p.code != "" {
 			data += ":" + p.code
 		}
-		row = append(row, bot.Btn(a.t(c, p.label), data))
-		if len(row) == 2 {
-			kb = append(kb, row)
-			row = nil
-		}
+		buttons = append(buttons, bot.Btn(a.t(c, p.label), data))
 	}
-	if len(row) > 0 {
-		kb = append(kb, row)
-	}
+	kb := bot.Grid(2, buttons...)
 	card, _ := a.content.Card(s.FirstAid)
 	kb = append(kb, bot.Row(bot.Btn(card.Button.In(c.Lang), "od:"+s.FirstAid)))
 	if s.Combo != "" {

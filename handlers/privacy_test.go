@@ -133,6 +133,9 @@ func TestLogsCarryNoSecrets(t *testing.T) {
 	h.Clock.Add(25 * time.Hour)
 	h.RunJob("safe-mode")
 	h.RunJob("retention")
+	if n := len(h.API.CallsTo("forwardMessage")); n != 0 {
+		t.Errorf("the bot called forwardMessage %d times; relays must use copyMessage", n)
+	}
 	out := logs.String()
 	if !strings.Contains(out, "route=") {
 		t.Fatalf("no log lines captured:\n%s", out)
