@@ -157,8 +157,6 @@ type Message struct {
 	ProtectContent bool `json:"protect_content,omitempty"`
 	// CopiedFrom is set for messages created by copyMessage.
 	CopiedFrom *MessageRef `json:"copied_from,omitempty"`
-	// ForwardedFrom is set for messages created by forwardMessage.
-	ForwardedFrom *MessageRef `json:"forwarded_from,omitempty"`
 	// Edited counts the successful edits.
 	Edited int `json:"edited,omitempty"`
 	// Deleted reports a deleted message (still listed by Messages).

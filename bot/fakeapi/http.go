@@ -36,7 +36,6 @@ var methodTable = [...]method{
 	{name: "deleteMessages", send: true, fn: (*Server).deleteMessages},
 	{name: "answerCallbackQuery", fn: (*Server).answerCallbackQuery},
 	{name: "copyMessage", send: true, fn: (*Server).copyMessage},
-	{name: "forwardMessage", send: true, fn: (*Server).forwardMessage},
 	{name: "sendPhoto", send: true, fn: (*Server).sendPhoto},
 	{name: "sendDocument", send: true, fn: (*Server).sendDocument},
 	{name: "setMyCommands", fn: (*Server).setMyCommands},

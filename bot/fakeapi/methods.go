@@ -31,8 +31,6 @@ const (
 	errQueryInvalid     = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 	errAnswerLong       = "Bad Request: MESSAGE_TOO_LONG"
 	errCopyNotFound     = "Bad Request: message to copy not found"
-	errForwardNotFound  = "Bad Request: message to forward not found"
-	errProtected        = "Bad Request: message has protected content and can't be forwarded"
 	errReplyNotFound    = "Bad Request: message to be replied not found"
 	errNoPhoto          = "Bad Request: there is no photo in the request"
 	errNoDocument       = "Bad Request: there is no document in the request"
@@ -426,24 +424,18 @@ func (s *Server) answerCallbackQuery(q *request) reply {
 	})
 }
 
-func (s *Server) copyMessage(q *request) reply    { return s.copyOrForward(q, false) }
-func (s *Server) forwardMessage(q *request) reply { return s.copyOrForward(q, true) }
-
-// copyOrForward serves copyMessage and forwardMessage.
-func (s *Server) copyOrForward(q *request, forward bool) reply {
+// copyMessage copies a message without a link to the original (no "forwarded from"). The fake
+// deliberately does not serve the Bot API's forward method: peerline must never forward, since a
+// forward shows who wrote the original. Such a call is answered 404 like any unknown method and
+// stays in the call log, where tests look for it.
+func (s *Server) copyMessage(q *request) reply {
 	var ct content
-	hasCaption := !forward && q.has("caption")
+	hasCaption := q.has("caption")
 	if hasCaption {
 		ct = parseContent(q.get("caption"), q.get("parse_mode"), q.get("caption_entities"), true)
 	}
-	var mk markup
-	var mkErr string
-	var replyTo int
-	var allowMissing bool
-	if !forward {
-		mk, mkErr = parseMarkup(q.get("reply_markup"))
-		replyTo, allowMissing = replyTarget(q)
-	}
+	mk, mkErr := parseMarkup(q.get("reply_markup"))
+	replyTo, allowMissing := replyTarget(q)
 	srcID, _ := q.int("message_id")
 	s.mu.Lock()
 	c, rp, ok := s.target(q)
@@ -458,12 +450,8 @@ func (s *Server) copyOrForward(q *request, forward bool) reply {
 	}
 	var fail string
 	switch {
-	case (src == nil || src.Deleted) && forward:
-		fail = errForwardNotFound
 	case src == nil || src.Deleted:
 		fail = errCopyNotFound
-	case forward && src.ProtectContent:
-		fail = errProtected
 	case ct.err != "":
 		fail = ct.err
 	case mkErr != "":
@@ -493,51 +481,15 @@ func (s *Server) copyOrForward(q *request, forward bool) reply {
 		},
 		ents: src.ents,
 	}
-	ref := &MessageRef{ChatID: from.info.ID, MessageID: src.ID}
-	if forward {
-		rec.ForwardedFrom = ref
-		s.setForwardOrigin(rec, from, src)
-	} else {
-		rec.CopiedFrom = ref
-		if hasCaption && (src.Photo != "" || src.Document != "") {
-			rec.Text, rec.HTML, rec.ParseMode, rec.ents = ct.text, ct.html, ct.mode, ct.ents
-		}
-		applyMarkup(rec, mk)
+	rec.CopiedFrom = &MessageRef{ChatID: from.info.ID, MessageID: src.ID}
+	if hasCaption && (src.Photo != "" || src.Document != "") {
+		rec.Text, rec.HTML, rec.ParseMode, rec.ents = ct.text, ct.html, ct.mode, ct.ents
 	}
+	applyMarkup(rec, mk)
 	s.addMessage(c, rec)
 	s.emitMessage(EventMessage, c, rec, q.at)
-	var w *wMessage
-	if forward {
-		w = s.wireMessage(c, rec)
-	}
 	s.mu.Unlock()
-	if forward {
-		return okJSON(w)
-	}
 	return okRaw([]byte(`{"message_id":` + strconv.Itoa(rec.ID) + `}`))
-}
-
-// setForwardOrigin fills the forward fields of rec, a forward of src in
-// chat from. Caller holds s.mu.
-func (s *Server) setForwardOrigin(rec *msgRec, from *chatState, src *msgRec) {
-	if src.fwdOrigin != nil { // forwarding a forward keeps the original origin
-		rec.fwdOrigin, rec.fwdFrom, rec.fwdChat, rec.fwdFromMsg, rec.fwdDate =
-			src.fwdOrigin, src.fwdFrom, src.fwdChat, src.fwdFromMsg, src.fwdDate
-		return
-	}
-	d := src.Date.Unix()
-	rec.fwdDate = d
-	switch {
-	case from.info.Type == ChatChannel:
-		rec.fwdOrigin = &wMessageOrigin{Type: "channel", Date: d, Chat: from.wire, MessageID: src.ID}
-		rec.fwdChat, rec.fwdFromMsg = from.wire, src.ID
-	case src.FromBot:
-		rec.fwdOrigin = &wMessageOrigin{Type: "user", Date: d, SenderUser: &s.botUser}
-		rec.fwdFrom = &s.botUser
-	default:
-		rec.fwdOrigin = &wMessageOrigin{Type: "user", Date: d, SenderUser: src.from}
-		rec.fwdFrom = src.from
-	}
 }
 
 // chatActions are the actions sendChatAction accepts.

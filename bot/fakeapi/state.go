@@ -17,15 +17,10 @@ const lightWindow = 16
 // after the lock is released.
 type msgRec struct {
 	Message
-	from       *wUser // sender of a user message; nil for bot messages and channel posts
-	ents       []wEntity
-	inline     *wInlineMarkup
-	editDate   int64
-	fwdOrigin  *wMessageOrigin
-	fwdFrom    *wUser
-	fwdChat    *wChat
-	fwdFromMsg int
-	fwdDate    int64
+	from     *wUser // sender of a user message; nil for bot messages and channel posts
+	ents     []wEntity
+	inline   *wInlineMarkup
+	editDate int64
 }
 
 // chatState is everything the fake knows about one chat. Guarded by Server.mu.
@@ -153,11 +148,6 @@ func (s *Server) wireMessage(c *chatState, rec *msgRec) *wMessage {
 		Chat:                c.wire,
 		EditDate:            rec.editDate,
 		HasProtectedContent: rec.ProtectContent,
-		ForwardOrigin:       rec.fwdOrigin,
-		ForwardFrom:         rec.fwdFrom,
-		ForwardFromChat:     rec.fwdChat,
-		ForwardFromMsgID:    rec.fwdFromMsg,
-		ForwardDate:         rec.fwdDate,
 		ReplyMarkup:         rec.inline,
 	}
 	switch {
@@ -254,10 +244,6 @@ func (rec *msgRec) export() Message {
 	if m.CopiedFrom != nil {
 		ref := *m.CopiedFrom
 		m.CopiedFrom = &ref
-	}
-	if m.ForwardedFrom != nil {
-		ref := *m.ForwardedFrom
-		m.ForwardedFrom = &ref
 	}
 	return m
 }

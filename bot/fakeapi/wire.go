@@ -78,37 +78,23 @@ type wInlineMarkup struct {
 	InlineKeyboard [][]inlineButton `json:"inline_keyboard"`
 }
 
-// wMessageOrigin is the forward_origin of a forwarded message.
-type wMessageOrigin struct {
-	Type       string `json:"type"`
-	Date       int64  `json:"date"`
-	SenderUser *wUser `json:"sender_user,omitempty"`
-	Chat       *wChat `json:"chat,omitempty"`
-	MessageID  int    `json:"message_id,omitempty"`
-}
-
 // wMessage is a Message.
 type wMessage struct {
-	MessageID           int             `json:"message_id"`
-	From                *wUser          `json:"from,omitempty"`
-	SenderChat          *wChat          `json:"sender_chat,omitempty"`
-	Date                int64           `json:"date"`
-	Chat                *wChat          `json:"chat"`
-	ForwardOrigin       *wMessageOrigin `json:"forward_origin,omitempty"`
-	ForwardFrom         *wUser          `json:"forward_from,omitempty"`
-	ForwardFromChat     *wChat          `json:"forward_from_chat,omitempty"`
-	ForwardFromMsgID    int             `json:"forward_from_message_id,omitempty"`
-	ForwardDate         int64           `json:"forward_date,omitempty"`
-	ReplyToMessage      *wMessage       `json:"reply_to_message,omitempty"`
-	EditDate            int64           `json:"edit_date,omitempty"`
-	HasProtectedContent bool            `json:"has_protected_content,omitempty"`
-	Text                string          `json:"text,omitempty"`
-	Entities            []wEntity       `json:"entities,omitempty"`
-	Photo               []wPhotoSize    `json:"photo,omitempty"`
-	Document            *wDocument      `json:"document,omitempty"`
-	Caption             string          `json:"caption,omitempty"`
-	CaptionEntities     []wEntity       `json:"caption_entities,omitempty"`
-	ReplyMarkup         *wInlineMarkup  `json:"reply_markup,omitempty"`
+	MessageID           int            `json:"message_id"`
+	From                *wUser         `json:"from,omitempty"`
+	SenderChat          *wChat         `json:"sender_chat,omitempty"`
+	Date                int64          `json:"date"`
+	Chat                *wChat         `json:"chat"`
+	ReplyToMessage      *wMessage      `json:"reply_to_message,omitempty"`
+	EditDate            int64          `json:"edit_date,omitempty"`
+	HasProtectedContent bool           `json:"has_protected_content,omitempty"`
+	Text                string         `json:"text,omitempty"`
+	Entities            []wEntity      `json:"entities,omitempty"`
+	Photo               []wPhotoSize   `json:"photo,omitempty"`
+	Document            *wDocument     `json:"document,omitempty"`
+	Caption             string         `json:"caption,omitempty"`
+	CaptionEntities     []wEntity      `json:"caption_entities,omitempty"`
+	ReplyMarkup         *wInlineMarkup `json:"reply_markup,omitempty"`
 }
 
 // wCallbackQuery is a CallbackQuery.
