@@ -46,8 +46,7 @@ func newHumanitarianIntake() *intake {
 		}
 		return true
 	}
-	in.answer = func(a *App, c *bot.Ctx, s bot.State, v string) (bot.State, bool) {
-		cmd, value, _ := strings.Cut(v, ":")
+	in.answer = func(a *App, c *bot.Ctx, s bot.State, cmd, value string) (bot.State, bool) {
 		switch {
 		case cmd == "need" && s == huNeed && containsStr(content.Needs, value):
 			c.ConvData["topic"] = value

@@ -23,8 +23,8 @@ type intake struct {
 	steps  []bot.State
 	// ask shows the question of a step (the flow's own steps; "where" steps are shared).
 	ask func(a *App, c *bot.Ctx, s bot.State) bool
-	// answer applies a button value at a step and returns the next step ("" = result).
-	answer func(a *App, c *bot.Ctx, s bot.State, value string) (next bot.State, ok bool)
+	// answer applies a button (command and value) at a step and returns the next step ("" = result).
+	answer func(a *App, c *bot.Ctx, s bot.State, cmd, value string) (next bot.State, ok bool)
 	// next returns the step after s when s is skipped or typed.
 	next func(c *bot.Ctx, s bot.State) bot.State
 	// summary renders what the person told the intake, for the result screen.
@@ -167,7 +167,7 @@ func (a *App) intakeButton(in *intake) bot.HandlerFunc {
 				}
 			}
 		default:
-			if next, ok := in.answer(a, c, c.Conv, cmd+":"+value); ok {
+			if next, ok := in.answer(a, c, c.Conv, cmd, value); ok {
 				return a.goTo(in, c, next)
 			}
 		}

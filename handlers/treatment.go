@@ -87,8 +87,7 @@ func newTreatmentIntake() *intake {
 		}
 		return true
 	}
-	in.answer = func(a *App, c *bot.Ctx, s bot.State, v string) (bot.State, bool) {
-		cmd, value, _ := strings.Cut(v, ":")
+	in.answer = func(a *App, c *bot.Ctx, s bot.State, cmd, value string) (bot.State, bool) {
 		switch {
 		case cmd == "topic" && s == trTopic && containsStr(content.Treatments, value):
 			c.ConvData["topic"] = value
