@@ -73,7 +73,13 @@ type Out struct {
 	now      time.Time
 	calls    []store.OutboxEntry
 	trail    time.Duration
+	bulk     bool
 }
+
+// Background marks every call collected after it as background: safe-mode deletions,
+// follow-ups, reminders, channel posts, retention notices. The outbox sends interactive calls
+// (answers to a person's update, relays, emergency cards) before them.
+func (o *Out) Background() { o.bulk = true }
 
 // DeleteSentAfter makes every message sent to the update's own chat be deleted d after it is
 // sent (safe mode). 0 turns it off.
@@ -101,7 +107,7 @@ func (o *Out) target(chatID int64) (int64, bool) {
 func (o *Out) add(chatID int64, group bool, method string, p map[string]string, ref string, urgent bool) {
 	e := store.OutboxEntry{
 		ChatID: chatID, Group: group, Method: method, Params: p, Ref: ref, Urgent: urgent,
-		Created: o.now.UnixMilli(),
+		Background: o.bulk && !urgent, Created: o.now.UnixMilli(),
 	}
 	if o.trail > 0 && chatID == o.chatID && chatID > 0 {
 		e.Trail = int64(o.trail / time.Second)

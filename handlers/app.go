@@ -29,6 +29,8 @@ type Deps struct {
 	Channels  map[int64]bool
 	Retention Retention
 	Log       *slog.Logger
+	// Handoff turns on the peer-consultant handoff (see handoff.go).
+	Handoff bool
 }
 
 // Retention is how long records are kept (zero values take the defaults).
@@ -45,6 +47,7 @@ type App struct {
 	loc       *locales.Catalog
 	admins    map[int64]bool
 	consChat  int64
+	handoff   bool
 	log       *slog.Logger
 	// sections are the screens a deep link (/start <name>) or a menu button can open.
 	sections map[string]bot.HandlerFunc
@@ -61,6 +64,7 @@ func New(d Deps) *App {
 		loc:       d.Locales,
 		admins:    map[int64]bool{},
 		consChat:  d.ConsultantsChat,
+		handoff:   d.Handoff,
 		channels:  d.Channels,
 		retention: d.Retention,
 		log:       d.Log,

@@ -1,13 +1,16 @@
 // Package locales holds every UI string of the bot in Ukrainian, Russian and English as go-i18n
-// TOML files (active.<lang>.toml), embedded in the binary, and picks a person's language.
+// TOML files (<area>.<lang>.toml: active.* for the person's flows, one set per audience or flow
+// beside it), embedded in the binary, and picks a person's language.
 //
-// Add a string: put the same key in all three files (a test fails if one is missing or a
-// template does not render), then call Catalog.T(lang, "key", data) from a handler.
+// Add a string: put the same key in the three files of its area (a test fails if one is missing,
+// a key is defined twice, or a template does not render), then call Catalog.T(lang, "key", data)
+// from a handler.
 package locales
 
 import (
 	"embed"
 	"fmt"
+	"io/fs"
 	"sort"
 	"strings"
 
@@ -16,8 +19,8 @@ import (
 	"golang.org/x/text/language"
 )
 
-//go:embed active.*.toml
-var files embed.FS
+//go:embed *.toml
+var embedded embed.FS
 
 // Langs are the supported languages, in the order they are offered when nothing is known.
 var Langs = []string{"uk", "ru", "en"}
@@ -34,25 +37,37 @@ type Catalog struct {
 }
 
 // Load reads the embedded message files.
-func Load() (*Catalog, error) {
+func Load() (*Catalog, error) { return load(embedded) }
+
+func load(files fs.FS) (*Catalog, error) {
 	b := i18n.NewBundle(language.Ukrainian)
 	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
 	c := &Catalog{bundle: b, localizers: map[string]*i18n.Localizer{}, keys: map[string][]string{}}
 	for _, lang := range Langs {
-		name := "active." + lang + ".toml"
-		data, err := files.ReadFile(name)
+		seen := map[string]string{}
+		names, err := fileNames(files, lang)
 		if err != nil {
-			return nil, fmt.Errorf("locales: %w", err)
+			return nil, err
 		}
-		if _, err := b.ParseMessageFileBytes(data, name); err != nil {
-			return nil, fmt.Errorf("locales: %s: %w", name, err)
-		}
-		var raw map[string]any
-		if err := toml.Unmarshal(data, &raw); err != nil {
-			return nil, fmt.Errorf("locales: %s: %w", name, err)
-		}
-		for k := range raw {
-			c.keys[lang] = append(c.keys[lang], k)
+		for _, name := range names {
+			data, err := fs.ReadFile(files, name)
+			if err != nil {
+				return nil, fmt.Errorf("locales: %w", err)
+			}
+			if _, err := b.ParseMessageFileBytes(data, name); err != nil {
+				return nil, fmt.Errorf("locales: %s: %w", name, err)
+			}
+			var raw map[string]any
+			if err := toml.Unmarshal(data, &raw); err != nil {
+				return nil, fmt.Errorf("locales: %s: %w", name, err)
+			}
+			for k := range raw {
+				if other, dup := seen[k]; dup {
+					return nil, fmt.Errorf("locales: key %q is in both %s and %s", k, other, name)
+				}
+				seen[k] = name
+				c.keys[lang] = append(c.keys[lang], k)
+			}
 		}
 		sort.Strings(c.keys[lang])
 		c.localizers[lang] = i18n.NewLocalizer(b, lang)
@@ -63,6 +78,18 @@ func Load() (*Catalog, error) {
 	}
 	c.matcher = language.NewMatcher(tags)
 	return c, nil
+}
+
+// fileNames lists the embedded message files of lang (<area>.<lang>.toml), sorted.
+func fileNames(files fs.FS, lang string) ([]string, error) {
+	names, err := fs.Glob(files, "*."+lang+".toml")
+	if err != nil {
+		return nil, fmt.Errorf("locales: %w", err)
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("locales: no message file for %s", lang)
+	}
+	return names, nil
 }
 
 // MustLoad is Load for tests and start-up, where a broken embedded file is a build error.

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/BurntSushi/toml"
 )
@@ -41,9 +42,15 @@ func TestEveryMessageRenders(t *testing.T) {
 	c := MustLoad()
 	for _, lang := range Langs {
 		raw := map[string]any{}
-		data, _ := files.ReadFile("active." + lang + ".toml")
-		if err := toml.Unmarshal(data, &raw); err != nil {
+		names, err := fileNames(embedded, lang)
+		if err != nil {
 			t.Fatal(err)
+		}
+		for _, name := range names {
+			data, _ := embedded.ReadFile(name)
+			if err := toml.Unmarshal(data, &raw); err != nil {
+				t.Fatal(err)
+			}
 		}
 		for _, key := range c.Keys(lang) {
 			src := ""
@@ -92,5 +99,24 @@ func TestMissingKeyIsReported(t *testing.T) {
 	c := MustLoad()
 	if _, err := c.Render("en", "no_such_key_anywhere"); err == nil {
 		t.Fatal("rendering a missing key: want an error")
+	}
+}
+
+func TestAreaFilesAreMergedAndDuplicatesRefused(t *testing.T) {
+	files := fstest.MapFS{}
+	for _, lang := range Langs {
+		files["active."+lang+".toml"] = &fstest.MapFile{Data: []byte("a = \"A\"\n")}
+		files["staff."+lang+".toml"] = &fstest.MapFile{Data: []byte("b = \"B\"\n")}
+	}
+	c, err := load(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.T("ru", "b"); got != "B" {
+		t.Errorf("key from a second area file: got %q, want %q", got, "B")
+	}
+	files["staff.en.toml"] = &fstest.MapFile{Data: []byte("a = \"again\"\n")}
+	if _, err := load(files); err == nil || !strings.Contains(err.Error(), `"a"`) {
+		t.Errorf("a key defined in two files: got %v, want an error naming it", err)
 	}
 }

@@ -13,6 +13,9 @@ type OutboxEntry struct {
 	Params map[string]string `json:"p"`
 	// Urgent calls (callback answers) go before everything else.
 	Urgent bool `json:"u,omitempty"`
+	// Background calls (safe-mode deletions, follow-ups, reminders, channel posts, retention
+	// notices) go after every interactive call (an answer to a person, a relay, an emergency card).
+	Background bool `json:"bg,omitempty"`
 	// Ref, when set, names where to record the sent message's id (see SetRef).
 	Ref string `json:"r,omitempty"`
 	// Created is the enqueue time (unix ms), for latency metrics and expiry.
