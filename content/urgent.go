@@ -20,6 +20,40 @@ type UrgentFile struct {
 	Calm []string `toml:"calm"`
 	// Entries in priority order: the first entry with a matching pattern names the card.
 	Entries []UrgentEntry `toml:"urgent"`
+	// Intents are what a person typing a sentence probably looks for ("метадон", "housing"):
+	// the bot offers the matching section in one button. Tried in order, after the urgent words.
+	Intents []Intent `toml:"intent"`
+}
+
+// Intent is a group of patterns (as in UrgentEntry) that lead to a section of the bot.
+type Intent struct {
+	// Section is a section the bot can open (one of IntentSections).
+	Section  string   `toml:"section"`
+	Patterns []string `toml:"patterns"`
+
+	compiled [][]patWord
+}
+
+// IntentSections are the sections an intent may name: treatment topics, humanitarian needs
+// (hum_<need>) and the bot's other sections.
+var IntentSections = func() []string {
+	out := []string{"ost", "art", "tb", "hcv", "treatment", "humanitarian", "nps", "combo", "membership", "calls", "about", "privacy", "settings"}
+	for _, n := range Needs {
+		out = append(out, "hum_"+n)
+	}
+	return out
+}()
+
+// Intent returns the section a typed sentence most likely asks about (the first intent in the
+// file with a matching pattern).
+func (c *Content) Intent(text string) (section string, ok bool) {
+	toks := c.urgentTokens(text)
+	for _, in := range c.UrgentWords.Intents {
+		if anyPhrase(toks, in.compiled) {
+			return in.Section, true
+		}
+	}
+	return "", false
 }
 
 // UrgentEntry is a group of patterns that lead to one card.
@@ -52,10 +86,29 @@ type patWord struct {
 // Urgent reports whether text holds urgent words, and which card to show: a first-aid card id
 // ("opioid", "stimulant", ...) or UrgentSuicide.
 func (c *Content) Urgent(text string) (card string, ok bool) {
-	words := foldText(text)
-	if len(words) == 0 {
-		return "", false
+	toks := c.urgentTokens(text)
+	for _, e := range c.UrgentWords.Entries {
+		if anyPhrase(toks, e.compiled) {
+			return e.Card, true
+		}
 	}
+	return "", false
+}
+
+func anyPhrase(toks [][]rune, patterns [][]patWord) bool {
+	for _, p := range patterns {
+		for i := 0; i+len(p) <= len(toks); i++ {
+			if phraseAt(toks, i, p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// urgentTokens folds text into words and blanks the words of calm phrases.
+func (c *Content) urgentTokens(text string) [][]rune {
+	words := foldText(text)
 	toks := make([][]rune, len(words))
 	for i, w := range words {
 		toks[i] = []rune(w)
@@ -69,16 +122,7 @@ func (c *Content) Urgent(text string) (card string, ok bool) {
 			}
 		}
 	}
-	for _, e := range c.UrgentWords.Entries {
-		for _, p := range e.compiled {
-			for i := 0; i+len(p) <= len(toks); i++ {
-				if phraseAt(toks, i, p) {
-					return e.Card, true
-				}
-			}
-		}
-	}
-	return "", false
+	return toks
 }
 
 func phraseAt(toks [][]rune, i int, p []patWord) bool {
@@ -161,6 +205,22 @@ func (c *Content) validateUrgent() (probs []Problem) {
 				}
 			}
 			e.compiled = append(e.compiled, p)
+		}
+	}
+	for i := range c.UrgentWords.Intents {
+		in := &c.UrgentWords.Intents[i]
+		entry := fmt.Sprintf("intent #%d (%s)", i+1, in.Section)
+		if !contains(IntentSections, in.Section) {
+			probs = append(probs, Problem{file, entry, "section", fmt.Sprintf("%q is not one of %v", in.Section, IntentSections)})
+		}
+		in.compiled = nil
+		for j, s := range in.Patterns {
+			p := compilePattern(s)
+			if len(p) == 0 {
+				probs = append(probs, Problem{file, entry, fmt.Sprintf("patterns[%d]", j), "empty"})
+				continue
+			}
+			in.compiled = append(in.compiled, p)
 		}
 	}
 	if len(c.UrgentWords.Entries) == 0 {

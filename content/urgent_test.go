@@ -147,3 +147,38 @@ func TestDistance(t *testing.T) {
 		}
 	}
 }
+
+func TestIntent(t *testing.T) {
+	c := MustLoad()
+	cases := []struct{ text, want string }{
+		{"де отримати метадон у Варшаві?", "ost"},
+		{"где получить метадон", "ost"},
+		{"I need methadone in Berlin", "ost"},
+		{"мне нужна ЗПТ", "ost"},
+		{"можно ли смешивать метадон и алкоголь", "combo"},
+		{"can I mix alcohol with methadone", "combo"},
+		{"де взяти терапію від ВІЛ", "art"},
+		{"HIV test", "art"},
+		{"у меня туберкулёз", "tb"},
+		{"лікування гепатиту С", "hcv"},
+		{"що таке мефедрон", "nps"},
+		{"потрібне житло", "hum_housing"},
+		{"где переночевать", "hum_housing"},
+		{"I need food", "hum_food"},
+		{"нема що їсти", "hum_food"},
+		{"втратив паспорт", "hum_documents"},
+		{"lost my documents", "hum_documents"},
+		{"мене затримала поліція", "hum_legal"},
+		{"потрібен психолог", "hum_psych"},
+		{"привіт", ""},
+		{"hello, can you help me?", ""},
+		{"дякую", ""},
+		{"ok", ""},
+	}
+	for _, tc := range cases {
+		got, ok := c.Intent(tc.text)
+		if ok != (tc.want != "") || got != tc.want {
+			t.Errorf("Intent(%q) = %q, %v; want %q", tc.text, got, ok, tc.want)
+		}
+	}
+}
