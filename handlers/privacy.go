@@ -38,14 +38,15 @@ func (a *App) forget(c *bot.Ctx) (bot.Next, error) {
 }
 
 // forgetYes erases the person. The confirmation is the last thing the bot sends them, and it
-// takes away the reply keyboard; a later /start meets them as new.
+// keeps the 🆘 reply keyboard; a later /start meets them as new.
 func (a *App) forgetYes(c *bot.Ctx) (bot.Next, error) {
 	if err := c.Forget(c.ChatID); err != nil {
 		return bot.Stay(), err
 	}
 	c.Answer("")
 	c.EditKeyboard(c.ChatID, c.MessageID, nil)
-	c.Send(bot.Message{Text: a.t(c, "forget_done"), ReplyKeyboard: &bot.ReplyKeyboard{Remove: true}})
+	// The 🆘 button stays: even a person who erased everything is one tap from first aid.
+	c.Send(bot.Message{Text: a.t(c, "forget_done"), ReplyKeyboard: a.replyKeyboard(c)})
 	return bot.End(), nil
 }
 

@@ -55,6 +55,7 @@ func TestCanariesLeaveNoTraceInTheDatabaseFile(t *testing.T) {
 	p.U.Username, p.U.FirstName = canaries[0], canaries[1]
 	onboard(p, "en")
 	p.Send(canaries[2])
+	p.Send("/menu")
 	p.Press("set")
 	p.Press("sm:1h") // safe mode: message ids and times in the store
 	applyForMembership(p, canaries[3], canaries[4], canaries[5])
@@ -275,7 +276,7 @@ func TestUnsupportedMessageGetsAClearAnswer(t *testing.T) {
 	p := h.Person(4005, "uk")
 	onboard(p, "uk")
 	p.SendPhoto("")
-	if p.Last().HTML != h.T("uk", "unsupported_message") {
+	if p.Last().HTML != h.T("uk", "ux_media") {
 		t.Fatalf("photo: %q", p.Last().Text)
 	}
 	long := strings.Repeat("дуже довгий текст ", 300)
