@@ -70,7 +70,19 @@ func (a *App) freeText(c *bot.Ctx) (bot.Next, error) {
 	if shown, err := a.urgentCard(c); shown || err != nil {
 		return bot.Stay(), err
 	}
-	if section, ok := a.content.Intent(c.Text); ok {
+	section, intent := a.content.Intent(c.Text)
+	if u, found, err := c.Tx.User(c.UserID); err != nil {
+		return bot.Stay(), err
+	} else if !found || !u.Onboarded {
+		// A person whose first message is text: the onboarding, then what they asked about.
+		c.ConvData = map[string]string{}
+		if _, ok := a.sections[section]; ok && intent {
+			c.ConvData[keyAfter] = section
+		}
+		a.showLanguagePicker(c)
+		return bot.Goto(stateOnboardLang), nil
+	}
+	if intent {
 		if _, exists := a.sections[section]; exists {
 			kb := bot.Keyboard{bot.Row(bot.Btn(a.sectionLabel(c, section), "go:"+section))}
 			if a.handoffOn(c) {

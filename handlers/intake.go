@@ -180,6 +180,14 @@ func (a *App) intakeButton(in *intake) bot.HandlerFunc {
 func (a *App) intakeText(in *intake) bot.HandlerFunc {
 	return func(c *bot.Ctx) (bot.Next, error) {
 		c.ShowAsNew()
+		if c.Text == "" {
+			c.Reply(a.t(c, "ux_media_in_form"), nil)
+			a.askStep(in, c, c.Conv)
+			return bot.Stay(), nil
+		}
+		if shown, err := a.urgentCard(c); shown || err != nil {
+			return bot.Stay(), err
+		}
 		text := strings.TrimSpace(c.Text)
 		switch in.stepName(c.Conv) {
 		case countryStep:

@@ -206,6 +206,18 @@ func (a *App) memButton(c *bot.Ctx) (bot.Next, error) {
 func (a *App) memText(c *bot.Ctx) (bot.Next, error) {
 	text := strings.TrimSpace(c.Text)
 	c.ShowAsNew()
+	if text == "" {
+		// a photo, voice message or file where a typed answer is expected
+		c.Reply(a.t(c, "ux_media_in_form"), nil)
+		return a.memAsk(c, c.Conv)
+	}
+	// Urgent words open the card (and the question stays), except in the motivation, where an
+	// organisation may well write about overdose prevention.
+	if c.Conv != stateMemMotivation {
+		if shown, err := a.urgentCard(c); shown || err != nil {
+			return bot.Stay(), err
+		}
+	}
 	switch c.Conv {
 	case stateMemName:
 		if !plainText(text, 2, 200) {
