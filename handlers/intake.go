@@ -87,7 +87,7 @@ func (a *App) askStep(in *intake, c *bot.Ctx, s bot.State) {
 		c.Show(a.t(c, "in_q_region"), append(bot.Grid(2, buttons...), nav))
 	case countryStep:
 		var buttons []bot.Button
-		for _, x := range a.content.Places.Countries {
+		for _, x := range a.content.Places.Buttons() {
 			buttons = append(buttons, bot.Btn(x.Name.In(c.Lang), in.prefix+":cty:"+x.Code))
 		}
 		c.Show(a.t(c, "in_q_country"), append(bot.Grid(3, buttons...), nav))
@@ -138,6 +138,12 @@ func (a *App) intakeButton(in *intake) bot.HandlerFunc {
 			return bot.Goto(prev), nil
 		case "skip":
 			return a.goTo(in, c, in.next(c, c.Conv))
+		case "pl":
+			// a choice between places a typed answer could mean
+			if p, ok := a.parsePlace(value); ok && isPlaceStep(in, c.Conv) {
+				return a.applyPlace(in, c, p)
+			}
+			return a.stale(c)
 		}
 		step := in.stepName(c.Conv)
 		switch {
@@ -175,8 +181,10 @@ func (a *App) intakeButton(in *intake) bot.HandlerFunc {
 	}
 }
 
-// intakeText handles typed answers: a country or a city typed instead of picked; anywhere else
-// the question is asked again.
+// intakeText handles typed answers. At a "where" step a typed country, region or city is
+// recognised (content.FindPlaces) and lands where its button would; an ambiguous one gets a
+// choice; an unknown country or city abroad is kept as typed. Urgent words open their card.
+// Anywhere else the question is asked again.
 func (a *App) intakeText(in *intake) bot.HandlerFunc {
 	return func(c *bot.Ctx) (bot.Next, error) {
 		c.ShowAsNew()
@@ -189,6 +197,31 @@ func (a *App) intakeText(in *intake) bot.HandlerFunc {
 			return bot.Stay(), err
 		}
 		text := strings.TrimSpace(c.Text)
+		if !isPlaceStep(in, c.Conv) {
+			c.Reply(a.t(c, "form_use_buttons"), nil)
+			a.askStep(in, c, c.Conv)
+			return bot.Stay(), nil
+		}
+		places := a.content.FindPlaces(text)
+		// At the city step, a city of the country already chosen is the answer.
+		if in.stepName(c.Conv) == cityStep && len(places) > 1 {
+			var here []content.Place
+			for _, p := range places {
+				if p.Country == c.ConvData["country"] {
+					here = append(here, p)
+				}
+			}
+			if len(here) > 0 {
+				places = here
+			}
+		}
+		switch {
+		case len(places) == 1:
+			return a.applyPlace(in, c, places[0])
+		case len(places) > 1:
+			a.askPlaceChoice(in, c, places)
+			return bot.Stay(), nil
+		}
 		switch in.stepName(c.Conv) {
 		case countryStep:
 			if plainText(text, 2, 60) {
@@ -197,12 +230,12 @@ func (a *App) intakeText(in *intake) bot.HandlerFunc {
 				return a.goTo(in, c, in.state(cityStep))
 			}
 		case cityStep:
-			if plainText(text, 2, 60) {
+			if plainText(text, 2, 60) && c.ConvData["country"] != "UA" {
 				c.ConvData["city"] = text
 				return a.goTo(in, c, in.next(c, c.Conv))
 			}
-		default:
-			c.Reply(a.t(c, "form_use_buttons"), nil)
+		case whereStep, regionStep:
+			c.Reply(a.t(c, "ux_place_unknown"), nil)
 			a.askStep(in, c, c.Conv)
 			return bot.Stay(), nil
 		}
@@ -210,6 +243,71 @@ func (a *App) intakeText(in *intake) bot.HandlerFunc {
 		a.askStep(in, c, c.Conv)
 		return bot.Stay(), nil
 	}
+}
+
+// isPlaceStep reports whether s is one of the "where" steps of in.
+func isPlaceStep(in *intake, s bot.State) bool {
+	switch in.stepName(s) {
+	case whereStep, regionStep, countryStep, cityStep:
+		return true
+	}
+	return false
+}
+
+// applyPlace records a recognised place and goes on: to the region question for Ukraine without
+// a region, to the city question for a country abroad without a city, else past the place.
+func (a *App) applyPlace(in *intake, c *bot.Ctx, p content.Place) (bot.Next, error) {
+	d := c.ConvData
+	delete(d, "country_name")
+	delete(d, "region")
+	delete(d, "city")
+	d["country"] = p.Country
+	if p.Country == "UA" {
+		if p.Region == "" {
+			return a.goTo(in, c, in.state(regionStep))
+		}
+		d["region"] = p.Region
+		return a.goTo(in, c, in.next(c, in.state(regionStep)))
+	}
+	if p.City == "" {
+		return a.goTo(in, c, in.state(cityStep))
+	}
+	d["city"] = p.City
+	return a.goTo(in, c, in.next(c, in.state(cityStep)))
+}
+
+// askPlaceChoice offers the places an ambiguous answer could mean, as buttons (<p>:pl:<place>).
+func (a *App) askPlaceChoice(in *intake, c *bot.Ctx, places []content.Place) {
+	kb := bot.Keyboard{}
+	for i, p := range places {
+		if i == 6 {
+			break
+		}
+		kb = append(kb, bot.Row(bot.Btn(a.content.PlaceName(p, c.Lang, a.t(c, "in_where_ua")), in.prefix+":pl:"+p.Country+"."+p.Region+"."+p.City)))
+	}
+	kb = append(kb, a.intakeNav(in, c, false))
+	c.Show(a.t(c, "ux_place_which"), kb)
+}
+
+// parsePlace reads a place from button data (<country>.<region>.<city>) and checks it exists.
+func (a *App) parsePlace(v string) (content.Place, bool) {
+	parts := strings.Split(v, ".")
+	if len(parts) != 3 {
+		return content.Place{}, false
+	}
+	p := content.Place{Country: parts[0], Region: parts[1], City: parts[2]}
+	if p.Country == "UA" {
+		_, ok := a.content.Region(p.Region)
+		return p, ok || p.Region == ""
+	}
+	x, ok := a.content.AbroadCountry(p.Country)
+	if !ok {
+		return p, false
+	}
+	if p.City != "" {
+		_, ok = x.City(p.City)
+	}
+	return p, ok && p.Region == ""
 }
 
 // otherCountry marks a country abroad that the person typed (not one of the buttons).
