@@ -75,7 +75,7 @@ func (a *App) askStep(in *intake, c *bot.Ctx, s bot.State) {
 	nav := a.intakeNav(in, c, true)
 	switch in.stepName(s) {
 	case whereStep:
-		c.Show(a.t(c, "in_q_where"), bot.Keyboard{
+		a.showStep(c, a.t(c, "in_q_where"), bot.Keyboard{
 			bot.Row(bot.Btn(a.t(c, "in_where_ua"), in.prefix+":where:ua"), bot.Btn(a.t(c, "in_where_abroad"), in.prefix+":where:abroad")),
 			nav,
 		})
@@ -84,13 +84,13 @@ func (a *App) askStep(in *intake, c *bot.Ctx, s bot.State) {
 		for _, r := range a.content.Places.Regions {
 			buttons = append(buttons, bot.Btn(r.Name.In(c.Lang), in.prefix+":reg:"+r.Code))
 		}
-		c.Show(a.t(c, "in_q_region"), append(bot.Grid(2, buttons...), nav))
+		a.showStep(c, a.t(c, "in_q_region"), append(bot.Grid(2, buttons...), nav))
 	case countryStep:
 		var buttons []bot.Button
 		for _, x := range a.content.Places.Buttons() {
 			buttons = append(buttons, bot.Btn(x.Name.In(c.Lang), in.prefix+":cty:"+x.Code))
 		}
-		c.Show(a.t(c, "in_q_country"), append(bot.Grid(3, buttons...), nav))
+		a.showStep(c, a.t(c, "in_q_country"), append(bot.Grid(3, buttons...), nav))
 	case cityStep:
 		var buttons []bot.Button
 		if x, ok := a.content.AbroadCountry(c.ConvData["country"]); ok {
@@ -98,7 +98,7 @@ func (a *App) askStep(in *intake, c *bot.Ctx, s bot.State) {
 				buttons = append(buttons, bot.Btn(city.Name.In(c.Lang), in.prefix+":city:"+city.Key))
 			}
 		}
-		c.Show(a.t(c, "in_q_city"), append(bot.Grid(3, buttons...), nav))
+		a.showStep(c, a.t(c, "in_q_city"), append(bot.Grid(3, buttons...), nav))
 	}
 }
 
@@ -189,8 +189,7 @@ func (a *App) intakeText(in *intake) bot.HandlerFunc {
 	return func(c *bot.Ctx) (bot.Next, error) {
 		c.ShowAsNew()
 		if c.Text == "" {
-			c.Reply(a.t(c, "ux_media_in_form"), nil)
-			a.askStep(in, c, c.Conv)
+			a.reask(c, a.t(c, "ux_media_in_form"), func() { a.askStep(in, c, c.Conv) })
 			return bot.Stay(), nil
 		}
 		if shown, err := a.urgentCard(c); shown || err != nil {
@@ -198,8 +197,7 @@ func (a *App) intakeText(in *intake) bot.HandlerFunc {
 		}
 		text := strings.TrimSpace(c.Text)
 		if !isPlaceStep(in, c.Conv) {
-			c.Reply(a.t(c, "form_use_buttons"), nil)
-			a.askStep(in, c, c.Conv)
+			a.reask(c, a.t(c, "form_use_buttons"), func() { a.askStep(in, c, c.Conv) })
 			return bot.Stay(), nil
 		}
 		places := a.content.FindPlaces(text)
@@ -235,12 +233,10 @@ func (a *App) intakeText(in *intake) bot.HandlerFunc {
 				return a.goTo(in, c, in.next(c, c.Conv))
 			}
 		case whereStep, regionStep:
-			c.Reply(a.t(c, "ux_place_unknown"), nil)
-			a.askStep(in, c, c.Conv)
+			a.reask(c, a.t(c, "ux_place_unknown"), func() { a.askStep(in, c, c.Conv) })
 			return bot.Stay(), nil
 		}
-		c.Reply(a.t(c, "in_bad_place"), nil)
-		a.askStep(in, c, c.Conv)
+		a.reask(c, a.t(c, "in_bad_place"), func() { a.askStep(in, c, c.Conv) })
 		return bot.Stay(), nil
 	}
 }
@@ -286,7 +282,7 @@ func (a *App) askPlaceChoice(in *intake, c *bot.Ctx, places []content.Place) {
 		kb = append(kb, bot.Row(bot.Btn(a.content.PlaceName(p, c.Lang, a.t(c, "in_where_ua")), in.prefix+":pl:"+p.Country+"."+p.Region+"."+p.City)))
 	}
 	kb = append(kb, a.intakeNav(in, c, false))
-	c.Show(a.t(c, "ux_place_which"), kb)
+	a.showStep(c, a.t(c, "ux_place_which"), kb)
 }
 
 // parsePlace reads a place from button data (<country>.<region>.<city>) and checks it exists.

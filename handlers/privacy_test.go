@@ -26,6 +26,7 @@ func (l *logSink) String() string              { l.mu.Lock(); defer l.mu.Unlock(
 
 // applyForMembership fills and sends the membership form with the given typed answers.
 func applyForMembership(p *handlerstest.Person, name, email, motivation string) {
+	p.Send("/menu")
 	p.Press("mem")
 	p.Press("ma:start")
 	p.Press("ma:type:person")

@@ -72,7 +72,7 @@ func (a *App) showLanguagePicker(c *bot.Ctx) (bot.Next, error) {
 		lines = append(lines, a.loc.T("en", "ux_lang_other_consultant"))
 	}
 	kb = append(kb, bot.Row(bot.Btn(a.t(c, "btn_overdose"), "od:opioid:n")))
-	c.Show(strings.Join(lines, "\n"), kb)
+	a.showStep(c, strings.Join(lines, "\n"), kb)
 	return bot.Stay(), nil
 }
 
@@ -118,7 +118,7 @@ func (a *App) pickLanguage(c *bot.Ctx) (bot.Next, error) {
 
 // showPrivacyIntro is the short privacy promise every new person sees once.
 func (a *App) showPrivacyIntro(c *bot.Ctx) (bot.Next, error) {
-	c.Show(a.t(c, "privacy_short"), bot.Keyboard{
+	a.showStep(c, a.t(c, "privacy_short"), bot.Keyboard{
 		bot.Row(bot.Btn(a.t(c, "privacy_ok"), "onb:ok")),
 		bot.Row(bot.Btn(a.t(c, "btn_overdose"), "od:opioid:n")),
 	})
@@ -170,7 +170,7 @@ func (a *App) menuKeyboard(c *bot.Ctx) bot.Keyboard {
 
 // sendMenu sends the main menu as a new message.
 func (a *App) sendMenu(c *bot.Ctx) {
-	c.Send(bot.Message{Text: a.t(c, "menu_title"), Keyboard: a.menuKeyboard(c)})
+	a.sendStep(c, a.t(c, "menu_title"), a.menuKeyboard(c))
 }
 
 // menuCmd handles /menu and the ☰ button: ends any flow in progress and shows the menu.
@@ -187,7 +187,7 @@ func (a *App) menuCmd(c *bot.Ctx) (bot.Next, error) {
 
 // menuButton is the inline "to the menu" button: the screen turns into the menu.
 func (a *App) menuButton(c *bot.Ctx) (bot.Next, error) {
-	c.Show(a.t(c, "menu_title"), a.menuKeyboard(c))
+	a.showStep(c, a.t(c, "menu_title"), a.menuKeyboard(c))
 	return bot.End(), nil
 }
 
@@ -260,9 +260,26 @@ func (a *App) fallback(c *bot.Ctx) (bot.Next, error) {
 
 // stale answers an out-of-date or unknown button and shows where the person really is.
 func (a *App) stale(c *bot.Ctx) (bot.Next, error) {
-	c.Answer(a.t(c, "stale_button"))
 	if !c.IsPrivate() {
+		c.Answer(a.t(c, "stale_button"))
 		return bot.Stay(), nil
+	}
+	// The current step is on screen already: a toast, and the old message loses its buttons.
+	if live := a.liveScreen(c); live != 0 && live != c.MessageID && c.MessageID != 0 {
+		c.Answer(a.t(c, "ux_stale_here"))
+		c.EditKeyboard(c.ChatID, c.MessageID, nil)
+		return bot.Stay(), nil
+	}
+	c.Answer(a.t(c, "stale_button"))
+	if live := a.liveScreen(c); live != 0 && live == c.MessageID {
+		// pressed on the live screen itself: the current step again, in place
+		if h, ok := a.reprompts[c.Conv]; ok {
+			return h(c)
+		}
+		if c.Conv == "" {
+			a.showStep(c, a.t(c, "menu_title"), a.menuKeyboard(c))
+			return bot.End(), nil
+		}
 	}
 	return a.reprompt(c)
 }

@@ -48,21 +48,21 @@ func newTreatmentIntake() *intake {
 		nav := a.intakeNav(in, c, s != trTopic)
 		switch s {
 		case trTopic:
-			c.Show(a.t(c, "tr_q_topic"), bot.Keyboard{
+			a.showStep(c, a.t(c, "tr_q_topic"), bot.Keyboard{
 				bot.Row(bot.Btn(a.t(c, "tr_topic_ost"), "tr:topic:ost"), bot.Btn(a.t(c, "tr_topic_art"), "tr:topic:art")),
 				bot.Row(bot.Btn(a.t(c, "tr_topic_tb"), "tr:topic:tb"), bot.Btn(a.t(c, "tr_topic_hcv"), "tr:topic:hcv")),
 				bot.Row(bot.Btn(a.t(c, "tr_topic_testing"), "tr:topic:testing")),
 				nav,
 			})
 		case trSituation:
-			c.Show(a.t(c, "tr_q_situation", map[string]any{"Topic": a.t(c, "tr_topic_"+c.ConvData["topic"])}), bot.Keyboard{
+			a.showStep(c, a.t(c, "tr_q_situation", map[string]any{"Topic": a.t(c, "tr_topic_"+c.ConvData["topic"])}), bot.Keyboard{
 				bot.Row(bot.Btn(a.t(c, "tr_sit_keep"), "tr:sit:keep")),
 				bot.Row(bot.Btn(a.t(c, "tr_sit_start"), "tr:sit:start")),
 				bot.Row(bot.Btn(a.t(c, "tr_sit_stopped"), "tr:sit:stopped")),
 				nav,
 			})
 		case trMedicine:
-			c.Show(a.t(c, "tr_q_medicine"), bot.Keyboard{
+			a.showStep(c, a.t(c, "tr_q_medicine"), bot.Keyboard{
 				bot.Row(bot.Btn(a.t(c, "tr_med_methadone"), "tr:med:methadone"), bot.Btn(a.t(c, "tr_med_buprenorphine"), "tr:med:buprenorphine")),
 				bot.Row(bot.Btn(a.t(c, "tr_med_unsure"), "tr:med:unsure")),
 				nav,
@@ -81,7 +81,7 @@ func newTreatmentIntake() *intake {
 				kb = append(kb, bot.Row(bot.Btn(mark+a.t(c, "tr_doc_"+d), "tr:doc:"+d)))
 			}
 			kb = append(kb, bot.Row(bot.Btn(a.t(c, "tr_docs_done"), "tr:doc:done")), nav)
-			c.Show(a.t(c, "tr_q_docs"), kb)
+			a.showStep(c, a.t(c, "tr_q_docs"), kb)
 		default:
 			return false
 		}
