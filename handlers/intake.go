@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"strings"
+	"unicode"
 
 	"github.com/ehra/peerline/bot"
 	"github.com/ehra/peerline/content"
@@ -222,13 +223,13 @@ func (a *App) intakeText(in *intake) bot.HandlerFunc {
 		}
 		switch in.stepName(c.Conv) {
 		case countryStep:
-			if plainText(text, 2, 60) {
+			if plainText(text, 2, 60) && hasLetters(text) {
 				c.ConvData["country"] = otherCountry
 				c.ConvData["country_name"] = text
 				return a.goTo(in, c, in.state(cityStep))
 			}
 		case cityStep:
-			if plainText(text, 2, 60) && c.ConvData["country"] != "UA" {
+			if plainText(text, 2, 60) && hasLetters(text) && c.ConvData["country"] != "UA" {
 				c.ConvData["city"] = text
 				return a.goTo(in, c, in.next(c, c.Conv))
 			}
@@ -239,6 +240,17 @@ func (a *App) intakeText(in *intake) bot.HandlerFunc {
 		a.reask(c, a.t(c, "in_bad_place"), func() { a.askStep(in, c, c.Conv) })
 		return bot.Stay(), nil
 	}
+}
+
+// hasLetters reports whether s has at least two letters (a place name, not "???").
+func hasLetters(s string) bool {
+	n := 0
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			n++
+		}
+	}
+	return n >= 2
 }
 
 // isPlaceStep reports whether s is one of the "where" steps of in.

@@ -170,3 +170,52 @@ func TestLanguageScreenForOtherLanguages(t *testing.T) {
 		t.Errorf("picker: %q", p.Last().Text)
 	}
 }
+
+// TestStaleKeyboardsAreRemoved: a superseded menu or question loses its buttons, a re-asked
+// question is edited rather than copied, and an old button gets a toast and nothing else.
+func TestStaleKeyboardsAreRemoved(t *testing.T) {
+	for i, lang := range uxLangs {
+		t.Run(lang, func(t *testing.T) {
+			h := handlerstest.Start(t, handlerstest.Options{})
+			p := h.Person(int64(5600+i), lang)
+			onboard(p, lang)
+			first := p.Last()
+			p.Send("/menu")
+			if kb := message(p, first.ID).Keyboard; len(kb) != 0 {
+				t.Errorf("the superseded menu keeps its buttons: %v", kb)
+			}
+			p.Press("tr:start")
+			p.Press("tr:topic:ost")
+			p.Press("tr:sit:keep")
+			p.Press("tr:where:abroad")
+			question := p.Last()
+			// A typed answer the step cannot take: the same question, edited, no copy.
+			n := len(p.Messages())
+			p.Send("???")
+			if got := len(p.Messages()); got != n {
+				t.Errorf("a re-asked question added %d messages, want 0 (edited in place)", got-n)
+			}
+			if got := message(p, question.ID); !strings.Contains(got.HTML, h.T(lang, "in_bad_place")) || len(got.Keyboard) == 0 {
+				t.Errorf("the question on screen should carry the notice and its buttons: %q", got.Text)
+			}
+			// A typed country moves on in a new message; the question left loses its buttons.
+			p.Send(map[string]string{"uk": "у Польщі", "ru": "в Польше", "en": "Poland"}[lang])
+			if !p.HasButton("tr:city:warsaw") {
+				t.Fatalf("typed country: want the city question with Warsaw, got %q", p.Last().Text)
+			}
+			if kb := message(p, question.ID).Keyboard; len(kb) != 0 {
+				t.Errorf("the country question keeps its buttons after moving on: %v", kb)
+			}
+			// An old button: a toast, nothing else.
+			n = len(p.Messages())
+			p.PressOn(question.ID, "tr:cty:DE")
+			answers := h.API.CallsTo("answerCallbackQuery")
+			if got := answers[len(answers)-1].Params["text"]; got != h.T(lang, "ux_stale_here") {
+				t.Errorf("stale press: toast %q", got)
+			}
+			if got := len(p.Messages()); got != n || !p.HasButton("tr:city:warsaw") {
+				t.Errorf("a stale press changed the chat (%d new messages)", got-n)
+			}
+		})
+	}
+}
