@@ -159,6 +159,7 @@ func (a *App) nonText(c *bot.Ctx) (bot.Next, error) {
 // uxRoutes registers the free-text helpers' buttons and sections.
 func (a *App) uxRoutes(r *bot.Router) {
 	r.Callback("go:", a.goSection)
+	r.Callback("setc", a.settingsCountry)
 	for _, n := range content.Needs {
 		a.sections["hum_"+n] = a.humanitarianFor(n)
 	}

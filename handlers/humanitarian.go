@@ -17,7 +17,7 @@ const (
 
 func newHumanitarianIntake() *intake {
 	in := &intake{flow: "humanitarian", prefix: "hu"}
-	in.steps = []bot.State{huNeed, in.state(whereStep), in.state(regionStep), in.state(countryStep), in.state(cityStep), huUrgent}
+	in.steps = []bot.State{huNeed, in.state(whereStep), in.state(regionStep), in.state(countryStep), in.state(cityStep), huUrgent, in.state(resultStep)}
 	in.next = func(c *bot.Ctx, s bot.State) bot.State {
 		switch s {
 		case huNeed:

@@ -73,6 +73,10 @@ func (a *App) askStep(in *intake, c *bot.Ctx, s bot.State) {
 	if in.ask(a, c, s) {
 		return
 	}
+	if in.stepName(s) == resultStep {
+		a.showResult(in, c, "now")
+		return
+	}
 	nav := a.intakeNav(in, c, true)
 	switch in.stepName(s) {
 	case whereStep:
@@ -139,6 +143,11 @@ func (a *App) intakeButton(in *intake) bot.HandlerFunc {
 			return bot.Goto(prev), nil
 		case "skip":
 			return a.goTo(in, c, in.next(c, c.Conv))
+		case "res":
+			if in.stepName(c.Conv) != resultStep {
+				return a.stale(c)
+			}
+			return a.resultButton(in, c, value)
 		case "pl":
 			// a choice between places a typed answer could mean
 			if p, ok := a.parsePlace(value); ok && isPlaceStep(in, c.Conv) {
@@ -197,6 +206,18 @@ func (a *App) intakeText(in *intake) bot.HandlerFunc {
 			return bot.Stay(), err
 		}
 		text := strings.TrimSpace(c.Text)
+		if in.stepName(c.Conv) == resultStep {
+			// the questions are over: typed text is read as anywhere outside a form
+			return a.freeText(c)
+		}
+		if c.Conv == trFrom {
+			for _, p := range a.content.FindPlaces(text) {
+				if p.Country == "UA" && p.Region != "" {
+					c.ConvData["from"] = p.Region
+					return a.goTo(in, c, in.next(c, c.Conv))
+				}
+			}
+		}
 		if !isPlaceStep(in, c.Conv) {
 			a.reask(c, a.t(c, "form_use_buttons"), func() { a.askStep(in, c, c.Conv) })
 			return bot.Stay(), nil
@@ -358,40 +379,6 @@ func (a *App) placeName(c *bot.Ctx) string {
 		}
 		return name
 	}
-}
-
-// intakeResult shows the practical steps and the matching services, and ends the intake.
-func (a *App) intakeResult(in *intake, c *bot.Ctx) (bot.Next, error) {
-	k := caseOf(in, c)
-	if err := c.Tx.Incr("intake_"+in.flow+"_"+orNone(k.Topic), 1); err != nil {
-		return bot.Stay(), err
-	}
-	c.ShowAsNew()
-	c.Show(a.intakeSummary(in, c), nil)
-	for _, s := range a.content.StepsFor(k) {
-		c.Reply("<b>"+s.Title.In(c.Lang)+"</b>\n\n"+s.Text.In(c.Lang)+"\n\n"+a.sourcesLine(c, s.Meta), nil)
-	}
-	services := a.content.Match(k)
-	var b strings.Builder
-	if len(services) == 0 {
-		b.WriteString(a.t(c, "in_no_services"))
-	} else {
-		b.WriteString("<b>" + a.t(c, "in_services_title") + "</b>\n")
-		for i, s := range services {
-			if i == 8 {
-				b.WriteString("\n" + a.t(c, "in_more_services", map[string]any{"N": len(services) - i}))
-				break
-			}
-			b.WriteString("\n" + a.serviceText(c, s) + "\n")
-		}
-	}
-	kb := bot.Keyboard{
-		bot.Row(bot.Btn(a.t(c, "in_again"), in.prefix+":restart")),
-		bot.Row(bot.Btn(a.t(c, "btn_overdose"), "od:opioid")),
-		bot.Row(bot.Btn(a.t(c, "btn_to_menu"), "menu")),
-	}
-	c.Reply(b.String(), kb)
-	return bot.End(), nil
 }
 
 func orNone(s string) string {
