@@ -24,6 +24,7 @@ type Metrics struct {
 	OutboxBlocked   atomic.Int64
 	OutboxExpired   atomic.Int64
 	OutboxQueued    atomic.Int64 // the backlog: calls queued or in flight
+	OutboxPeak      atomic.Int64 // the largest backlog since start
 	// Backpressure is 1 while the poll loop is paused because the outbox is behind.
 	Backpressure         atomic.Int64
 	BackpressureEpisodes atomic.Int64
@@ -82,6 +83,7 @@ func (m *Metrics) WritePrometheus(w io.Writer) {
 	counter("outbox_expired_total", "Calls dropped because they could not be sent in time.", m.OutboxExpired.Load())
 	gauge("outbox_queued", "Calls waiting to be sent (the outbox backlog).", m.OutboxQueued.Load())
 	fmt.Fprintf(w, "# HELP peerline_outbox_drain_seconds Time to send the backlog at the current rate.\n# TYPE peerline_outbox_drain_seconds gauge\npeerline_outbox_drain_seconds %g\n", m.DrainTime().Seconds())
+	gauge("outbox_queued_peak", "The largest outbox backlog since start.", m.OutboxPeak.Load())
 	gauge("backpressure", "1 while new updates wait because the outbox is behind.", m.Backpressure.Load())
 	counter("backpressure_episodes_total", "Times the poll loop paused because the outbox was behind.", m.BackpressureEpisodes.Load())
 

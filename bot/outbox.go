@@ -62,6 +62,7 @@ type outbox struct {
 	ready     [2]chatHeap // by class: interactive, background
 	global    bucket
 	queued    int
+	peak      int // the largest backlog seen
 	busy      int
 	held      int
 	rate      rateMeter
@@ -182,6 +183,10 @@ func (o *outbox) add(entries []store.OutboxEntry) {
 		}
 		ch.q[cls] = append(ch.q[cls], it)
 		o.schedule(ch, now)
+	}
+	if o.queued > o.peak {
+		o.peak = o.queued
+		o.metrics.OutboxPeak.Store(int64(o.peak))
 	}
 	o.checkPressure(now)
 	o.mu.Unlock()

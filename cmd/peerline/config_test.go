@@ -70,6 +70,9 @@ func TestConfigDefaultsAndParsing(t *testing.T) {
 	if c.KeyFile != "data/peerline.key" {
 		t.Errorf("key file default: %s", c.KeyFile)
 	}
+	if c.Senders != 0 { // 0: the runtime picks from the limits (bot.DefaultSenders)
+		t.Errorf("senders when unset: got %d, want 0", c.Senders)
+	}
 	one, err := parseConfig(flag.NewFlagSet("t", flag.ContinueOnError), nil, func(k string) string {
 		return map[string]string{"PEERLINE_CHANNELS": "@hr_all"}[k]
 	})
