@@ -334,10 +334,14 @@ func (b *Bot) poll(ctx context.Context) error {
 			// still in hand brings little news: wait until at most half of it is, then ask
 			// without waiting. (A stuck update holds the window for at most 250 ms a round.)
 			// When the last answer brought little news, more is unlikely until the answers go
-			// out: wait until everything in hand is done (and then long-poll) or for pollPause.
+			// out: wait until everything in hand is done (and then long-poll), or for pollPause
+			// (250 ms if the last answer brought nothing new).
 			target, pause := b.cfg.PollLimit/2, 250*time.Millisecond
 			if news < b.cfg.PollLimit/4 {
-				target, pause = 0, pollPause
+				target = 0
+				if news > 0 {
+					pause = pollPause
+				}
 			}
 			deadline := time.After(pause)
 		wait:
