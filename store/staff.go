@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/binary"
 	"slices"
@@ -114,4 +115,35 @@ func sortStaff(s []Staff) {
 		}
 		return cmp.Compare(a.UserID, b.UserID)
 	})
+}
+
+// StaffRef is a short opaque reference to userID's record (13 characters), for callback data:
+// it names the record without carrying the Telegram id.
+func (t *Tx) StaffRef(userID int64) string {
+	return inviteEncoding.EncodeToString(t.keys.staffKey(userID)[:8])
+}
+
+// StaffByRef finds the record a StaffRef names.
+func (t *Tx) StaffByRef(ref string) (Staff, bool, error) {
+	prefix, err := inviteEncoding.DecodeString(ref)
+	if err != nil || len(prefix) != 8 {
+		return Staff{}, false, nil
+	}
+	b := t.bucket(bucketStaff)
+	cur := b.Cursor()
+	for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
+		var s Staff
+		if err := t.openInto(bucketStaff, k, v, &s); err != nil {
+			return Staff{}, false, err
+		}
+		s.normalize()
+		return s, true, nil
+	}
+	return Staff{}, false, nil
+}
+
+// activeStaff reports whether userID is a consultant or admin who has not been removed.
+func (t *Tx) activeStaff(userID int64) bool {
+	s, found, err := t.Staff(userID)
+	return err == nil && found && !s.Removed
 }

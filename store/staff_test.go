@@ -121,3 +121,60 @@ func upper(s string) []byte {
 	}
 	return b
 }
+
+func TestStaffRef(t *testing.T) {
+	db := mustOpen(t, filepath.Join(t.TempDir(), "p.db"), NewKey())
+	defer db.Close()
+	_ = db.Update(func(tx *Tx) error {
+		for _, id := range []int64{101, 202, 303} {
+			if err := tx.PutStaff(Staff{UserID: id, Role: RoleConsultant}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, id := range []int64{101, 202, 303} {
+			ref := tx.StaffRef(id)
+			if len(ref) != 13 {
+				t.Errorf("ref %q: want 13 characters", ref)
+			}
+			s, found, err := tx.StaffByRef(ref)
+			if err != nil || !found || s.UserID != id {
+				t.Errorf("StaffByRef(StaffRef(%d)) = %d %v %v", id, s.UserID, found, err)
+			}
+		}
+		for _, bad := range []string{"", "zzzz", tx.StaffRef(404), "!!!!!!!!!!!!!"} {
+			if _, found, err := tx.StaffByRef(bad); found || err != nil {
+				t.Errorf("StaffByRef(%q) = %v %v, want not found", bad, found, err)
+			}
+		}
+		return nil
+	})
+}
+
+func TestPurgeInactiveUsers_KeepsActiveStaff(t *testing.T) {
+	db := mustOpen(t, filepath.Join(t.TempDir(), "p.db"), NewKey())
+	defer db.Close()
+	_ = db.Update(func(tx *Tx) error {
+		for _, id := range []int64{1, 2, 3} {
+			if err := tx.PutUser(id, User{Lang: "uk", Seen: 1}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := tx.PutStaff(Staff{UserID: 2, Role: RoleConsultant, Pseudonym: "A"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.PutStaff(Staff{UserID: 3, Role: RoleConsultant, Pseudonym: "B", Removed: true}); err != nil {
+			t.Fatal(err)
+		}
+		n, err := tx.PurgeInactiveUsers(time.Unix(100*86400, 0))
+		if err != nil || n != 2 {
+			t.Errorf("purged %d %v, want 2 (the person and the removed consultant)", n, err)
+		}
+		if _, found, _ := tx.User(2); !found {
+			t.Error("active consultant purged")
+		}
+		if _, found, _ := tx.Staff(3); found {
+			t.Error("removed consultant's record survived the purge")
+		}
+		return nil
+	})
+}
