@@ -111,7 +111,7 @@ func (h *Harness) start() {
 	h.Bot = bot.New(bot.Config{
 		Token: Token, APIURL: h.API.URL(), Limits: limits, Now: h.Clock.Now,
 		PollTimeout: 2 * time.Second, DrainTimeout: time.Second, Log: log,
-		Commands: h.App.Commands(), OnParked: h.App.OnParked, OnFlood: h.App.OnFlood,
+		Commands: h.App.Commands(), OnParked: h.App.OnParked, OnFlood: h.App.OnFlood, OnStart: h.App.OnStart,
 		Flood: h.opt.Flood, NoFloodLimit: h.opt.Flood == (bot.Rate{}),
 	}, db, h.App.Router())
 	ctx, cancel := context.WithCancel(context.Background())
