@@ -284,7 +284,8 @@ func TestStaff_ConsultantsListAndRemoval(t *testing.T) {
 	}
 	sova := h.Person(6301, "uk")
 	lis := h.Person(6302, "en")
-	joinConsultant(t, sova, makeInvite(t, admin, "consultant"), "Sova", "uk", "ru")
+	sovaCode := makeInvite(t, admin, "consultant")
+	joinConsultant(t, sova, sovaCode, "Sova", "uk", "ru")
 	joinConsultant(t, lis, makeInvite(t, admin, "consultant"), "Lis", "en")
 	sova.Send("/on")
 
@@ -347,6 +348,11 @@ func TestStaff_ConsultantsListAndRemoval(t *testing.T) {
 	admin.PressOn(admin.Last().ID, confirm)
 	if len(removed) != 1 || lastAnswer(h).Params["text"] != h.T("en", "staff_already_removed") {
 		t.Errorf("second removal: hook calls %v, answer %q", removed, lastAnswer(h).Params["text"])
+	}
+	// Their used invitation does not bring them back.
+	sova.Send("/start join_" + sovaCode)
+	if !seesHTML(sova, h.T("uk", "staff_join_invalid")) || sova.Last().HTML == h.T("uk", "staff_name_ask") {
+		t.Errorf("removed consultant reopens the used link: %q", sova.Last().Text)
 	}
 	// Invited again, the same person joins again (their old pseudonym is theirs).
 	joinConsultant(t, sova, makeInvite(t, admin, "consultant"), "Sova", "uk")
