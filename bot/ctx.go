@@ -148,7 +148,7 @@ func (c *Ctx) Show(text string, kb Keyboard) {
 
 // WillEdit reports whether Show would edit the pressed message (rather than send a new one).
 func (c *Ctx) WillEdit() bool {
-	return c.Kind == KindCallback && !c.noEdit && c.MessageID != 0 && c.Update.CallbackQuery.Message != nil
+	return c.Kind == KindCallback && !c.noEdit && c.MessageID != 0 && !c.messageGone()
 }
 
 // Forget erases everything the store holds about the person whose private chat is chatID, and
