@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/ehra/peerline/handlers/handlerstest"
+	"github.com/ehra/peerline/store"
 )
 
 var uxLangs = []string{"uk", "ru", "en"}
@@ -216,6 +217,139 @@ func TestStaleKeyboardsAreRemoved(t *testing.T) {
 			if got := len(p.Messages()); got != n || !p.HasButton("tr:city:warsaw") {
 				t.Errorf("a stale press changed the chat (%d new messages)", got-n)
 			}
+		})
+	}
+}
+
+// resultOf runs the treatment intake for OST (keep) with the given place answers — buttons
+// (data starting with "tr:") or typed text — and returns the short answer and the services.
+func resultOf(t *testing.T, p *handlerstest.Person, place ...string) string {
+	t.Helper()
+	p.Send("/treatment")
+	p.Press("tr:topic:ost")
+	p.Press("tr:sit:keep")
+	for _, x := range place {
+		if strings.HasPrefix(x, "tr:") {
+			p.Press(x)
+		} else {
+			p.Send(x)
+		}
+	}
+	p.Press("tr:skip") // where they got it before
+	p.Press("tr:med:methadone")
+	p.Press("tr:doc:done")
+	if !p.HasButton("tr:res:svc") {
+		t.Fatalf("place %v: no result, last %q", place, p.Last().Text)
+	}
+	out := p.Last().Text
+	p.Press("tr:res:svc")
+	return out + "\n" + p.Last().Text
+}
+
+// TestTypedPlacesLandOnTheButtonResult: a country, city or region typed in several forms gives
+// the same result as pressing its buttons, in each language.
+func TestTypedPlacesLandOnTheButtonResult(t *testing.T) {
+	typed := map[string]struct{ poland, warsaw, kharkiv, ukraine []string }{
+		"uk": {[]string{"Польща", "польща", "Poland", "Польша", "у Польщі", "Полша"}, []string{"Варшава", "у Варшаві"}, []string{"Харків", "у Харкові", "Харківська обл."}, []string{"Україна"}},
+		"ru": {[]string{"Польша", "в Польше", "POLAND"}, []string{"в Варшаве", "Warszawa"}, []string{"Харьков", "в Харькове"}, []string{"Украина"}},
+		"en": {[]string{"Poland", "poland", "Polska"}, []string{"Warsaw", "warsaw"}, []string{"Kharkiv", "Kharkov"}, []string{"Ukraine"}},
+	}
+	for i, lang := range uxLangs {
+		t.Run(lang, func(t *testing.T) {
+			h := handlerstest.Start(t, handlerstest.Options{})
+			p := h.Person(int64(5700+i), lang)
+			onboard(p, lang)
+			tc := typed[lang]
+			// Poland, then Warsaw from the buttons, against the country typed then Warsaw pressed.
+			want := resultOf(t, p, "tr:where:abroad", "tr:cty:PL", "tr:city:warsaw")
+			for _, x := range tc.poland {
+				if got := resultOf(t, p, "tr:where:abroad", x, "tr:city:warsaw"); got != want {
+					t.Errorf("typed country %q: result differs from the buttons'\n got %q\nwant %q", x, got, want)
+				}
+			}
+			// A city typed at the "where" or the country question: Poland and Warsaw at once.
+			for _, x := range tc.warsaw {
+				if got := resultOf(t, p, x); got != want {
+					t.Errorf("city %q typed at «where»: result differs", x)
+				}
+				if got := resultOf(t, p, "tr:where:abroad", x); got != want {
+					t.Errorf("city %q typed at the country question: result differs", x)
+				}
+			}
+			// A Ukrainian city or region typed: the region's result, no step for abroad.
+			wantUA := resultOf(t, p, "tr:where:ua", "tr:reg:kharkiv")
+			for _, x := range tc.kharkiv {
+				if got := resultOf(t, p, x); got != wantUA {
+					t.Errorf("region %q typed at «where»: result differs\n got %q\nwant %q", x, got, wantUA)
+				}
+				if got := resultOf(t, p, "tr:where:ua", x); got != wantUA {
+					t.Errorf("region %q typed at the region question: result differs", x)
+				}
+			}
+			for _, s := range h.Content.Steps {
+				if s.Where == "abroad" && strings.Contains(wantUA, stripTags(s.Title.In(lang))) {
+					t.Errorf("a person in Ukraine is shown the abroad step %q", s.ID)
+				}
+			}
+			// Ukraine typed at the country question: the region question, not an unknown country.
+			p.Send("/treatment")
+			p.Press("tr:topic:ost")
+			p.Press("tr:sit:keep")
+			p.Press("tr:where:abroad")
+			p.Send(tc.ukraine[0])
+			if !p.HasButton("tr:reg:kharkiv") {
+				t.Errorf("Ukraine typed at the country question: got %q", p.Last().Text)
+			}
+			// Ambiguous: a choice of buttons.
+			p.Send("/treatment")
+			p.Press("tr:topic:ost")
+			p.Press("tr:sit:keep")
+			p.Send("Литва / Латвия")
+			if !p.HasButton("tr:pl:LT..") || !p.HasButton("tr:pl:LV..") {
+				t.Fatalf("ambiguous answer: want a choice, got %q %v", p.Last().Text, p.Buttons())
+			}
+			p.Press("tr:pl:LV..")
+			if !p.HasButton("tr:city:riga") {
+				t.Errorf("after the choice: %q", p.Last().Text)
+			}
+		})
+	}
+}
+
+// TestCountrySettingChangesTheCard: the country a person chose (from a result, or in /settings)
+// puts its emergency numbers on the overdose card; /forget erases it.
+func TestCountrySettingChangesTheCard(t *testing.T) {
+	for i, lang := range uxLangs {
+		t.Run(lang, func(t *testing.T) {
+			h := handlerstest.Start(t, handlerstest.Options{})
+			p := h.Person(int64(5800+i), lang)
+			onboard(p, lang)
+			resultOf(t, p, "tr:where:abroad", "tr:cty:PL", "tr:city:warsaw")
+			p.Press("tr:res:now")
+			p.Press("tr:res:home")
+			pl, _ := h.Content.Country("PL")
+			p.Send("/overdose")
+			if want := stripTags(h.T(lang, "ux_od_call_in", map[string]any{"Flag": pl.Flag(), "Country": pl.Name.In(lang), "Numbers": ""})); !strings.Contains(p.Last().Text, strings.TrimSpace(want)) {
+				t.Errorf("card after choosing Poland: %q, want %q", p.Last().Text, want)
+			}
+			p.Send("/settings")
+			p.Press("setc")
+			p.Press("setc:UA")
+			p.Send("/overdose")
+			if !strings.Contains(p.Last().Text, "103") {
+				t.Error("card after choosing Ukraine in /settings lacks 103")
+			}
+			p.Send("/settings")
+			p.Press("setc")
+			p.Press("setc:DE")
+			p.Send("/forget")
+			p.Press("fg:yes")
+			_ = h.DB.View(func(tx *store.Tx) error {
+				if u, found, _ := tx.User(p.Chat()); found {
+					t.Errorf("profile (country %q) kept after /forget", u.Country)
+				}
+				return nil
+			})
 		})
 	}
 }
