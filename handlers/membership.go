@@ -86,7 +86,8 @@ func (a *App) memAsk(c *bot.Ctx, s bot.State) (bot.Next, error) {
 	step := func(n int) string { return a.t(c, "form_step", map[string]any{"N": n, "Of": len(memSteps) - 1}) + "\n" }
 	switch s {
 	case stateMemType:
-		a.showStep(c, step(1)+a.t(c, "mem_q_type"), bot.Keyboard{
+		// The privacy promise's one exception, said where it applies.
+		a.showStep(c, a.t(c, "ux_mem_privacy")+"\n\n"+step(1)+a.t(c, "mem_q_type"), bot.Keyboard{
 			bot.Row(bot.Btn(a.t(c, "mem_type_person"), "ma:type:person"), bot.Btn(a.t(c, "mem_type_org"), "ma:type:org")),
 			a.memNav(c, s),
 		})

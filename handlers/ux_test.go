@@ -353,3 +353,37 @@ func TestCountrySettingChangesTheCard(t *testing.T) {
 		})
 	}
 }
+
+// TestPrivacyPromiseAndTheFormAgree: the onboarding promise and /privacy name the membership
+// application as the one place that asks for a name and an e-mail, and the form says so at its
+// start, in each language.
+func TestPrivacyPromiseAndTheFormAgree(t *testing.T) {
+	h := startWithSecretariat(t)
+	for i, lang := range uxLangs {
+		p := h.Person(int64(5900+i), lang)
+		p.Send("/start")
+		picker := p.Last()
+		p.Press("lang:" + lang)
+		promise := message(p, picker.ID).Text
+		p.Press("onb:ok")
+		p.Send("/privacy")
+		full := p.Last().Text
+		for name, text := range map[string]string{"onboarding": promise, "/privacy": full} {
+			if !strings.Contains(text, "e-mail") {
+				t.Errorf("%s %s does not say the membership application asks for an e-mail: %q", lang, name, text)
+			}
+		}
+		p.Send("/menu")
+		p.Press("mem")
+		p.Press("ma:start")
+		if !strings.Contains(p.Last().HTML, h.T(lang, "ux_mem_privacy")) {
+			t.Errorf("%s: the form does not start with its privacy note: %q", lang, p.Last().Text)
+		}
+		p.Press("ma:type:person")
+		p.Press("ma:country:UA")
+		p.Send("Alex")
+		if !strings.Contains(p.Last().HTML, h.T(lang, "mem_q_email")) {
+			t.Errorf("%s: the form should ask for the e-mail the note mentions", lang)
+		}
+	}
+}
