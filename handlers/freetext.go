@@ -160,6 +160,7 @@ func (a *App) nonText(c *bot.Ctx) (bot.Next, error) {
 func (a *App) uxRoutes(r *bot.Router) {
 	r.Callback("go:", a.goSection)
 	r.Callback("setc", a.settingsCountry)
+	r.Callback("cmbn:", a.comboFromNPS)
 	for _, n := range content.Needs {
 		a.sections["hum_"+n] = a.humanitarianFor(n)
 	}

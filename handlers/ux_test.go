@@ -4,6 +4,9 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+
 	"github.com/ehra/peerline/handlers/handlerstest"
 	"github.com/ehra/peerline/store"
 )
@@ -385,5 +388,98 @@ func TestPrivacyPromiseAndTheFormAgree(t *testing.T) {
 		if !strings.Contains(p.Last().HTML, h.T(lang, "mem_q_email")) {
 			t.Errorf("%s: the form should ask for the e-mail the note mentions", lang)
 		}
+	}
+}
+
+// TestAnswersThatFit (issue point 8), in each language: photos answered for what they are, the
+// membership countries in the shown language's order, a closed call without "ask" or "how to
+// apply", the checker opened from an NPS page going back there, and one answer changed from the
+// membership review.
+func TestAnswersThatFit(t *testing.T) {
+	for i, lang := range uxLangs {
+		t.Run(lang, func(t *testing.T) {
+			h := startWithSecretariat(t)
+			p := h.Person(int64(6000+i), lang)
+			onboard(p, lang)
+			// A photo outside a form.
+			p.SendPhoto("")
+			if p.Last().HTML != h.T(lang, "ux_media") {
+				t.Errorf("photo outside a form: %q", p.Last().Text)
+			}
+			// The membership form: countries sorted, a photo at the name step, one answer changed.
+			p.Send("/menu")
+			p.Press("mem")
+			p.Press("ma:start")
+			p.Press("ma:type:person")
+			var names []string
+			for _, b := range p.Buttons() {
+				if strings.HasPrefix(b.Data, "ma:country:") && b.Data != "ma:country:outside" {
+					names = append(names, b.Text)
+				}
+			}
+			sorted := append([]string(nil), names...)
+			col := collate.New(language.Make(lang))
+			col.SortStrings(sorted)
+			if strings.Join(names, "|") != strings.Join(sorted, "|") {
+				t.Errorf("membership countries not in %s order:\n got %v\nwant %v", lang, names, sorted)
+			}
+			p.Press("ma:country:UA")
+			p.SendPhoto("")
+			if !p.Sees(stripTags(h.T(lang, "ux_media_in_form"))) || p.Sees(stripTags(h.T(lang, "mem_bad_name"))) {
+				t.Errorf("photo at the name step: %q", p.Last().Text)
+			}
+			p.Send("Alex Peer")
+			p.Send("old@example.org")
+			p.Press("ma:langs:both")
+			p.Send("I want to help my peers in my city.")
+			p.Press("ma:agree")
+			p.Press("ma:edit")
+			p.Press("ma:edit:mem_email")
+			p.Send("new@example.org")
+			review := p.Last().Text
+			if !strings.Contains(review, "new@example.org") || strings.Contains(review, "old@example.org") || !strings.Contains(review, "Alex Peer") || !p.HasButton("ma:send") {
+				t.Errorf("after changing one answer the review should show it with the rest kept: %q", review)
+			}
+			// The checker from an NPS page: Back returns to that page.
+			var sub string
+			for _, s := range h.Content.NPS.Substances {
+				if s.Combo != "" {
+					sub = s.ID
+					break
+				}
+			}
+			p.Send("/nps")
+			p.Press("nps:" + sub)
+			p.Press("cmbn:" + sub)
+			if !p.HasButton("nps:" + sub) {
+				t.Errorf("the checker opened from NPS has no way back to the page: %v", p.Buttons())
+			}
+			p.Press("nps:" + sub)
+			if !p.HasButton("cmbn:" + sub) {
+				t.Errorf("Back did not return to the NPS page: %q", p.Last().Text)
+			}
+		})
+	}
+}
+
+// TestClosedCallOffersNothingToApplyFor: a closed call has no "ask a question" and no "how to
+// apply".
+func TestClosedCallOffersNothingToApplyFor(t *testing.T) {
+	for i, lang := range uxLangs {
+		t.Run(lang, func(t *testing.T) {
+			h := handlerstest.Start(t, handlerstest.Options{})
+			p := h.Person(int64(6100+i), lang)
+			onboard(p, lang)
+			_, closed := h.Content.CallsAt(h.Clock.Now())
+			if len(closed) == 0 {
+				t.Fatal("content: no closed call")
+			}
+			p.Press("calls")
+			p.Press("calls:closed")
+			p.Press("call:" + closed[0].Number)
+			if p.HasButton("call:"+closed[0].Number+":ask") || strings.Contains(p.Last().HTML, h.T(lang, "call_how")) {
+				t.Errorf("closed call offers asking or applying: %q", p.Last().Text)
+			}
+		})
 	}
 }
