@@ -113,6 +113,7 @@ func (c *Content) validateCombos() (probs []Problem) {
 		c.pairs[k] = p
 		probs = append(probs, checkTexts(file, entry, p)...)
 		probs = append(probs, checkMeta(file, entry, p.Meta)...)
+		probs = append(probs, checkReviewer(file, entry, p.Meta)...)
 	}
 	if len(c.Combos.NoDataSources) == 0 {
 		probs = append(probs, Problem{file, "", "nodata_sources", "name the sources searched, for the \"no data\" answers"})

@@ -63,6 +63,7 @@ func (c *Content) validateEmergency() (probs []Problem) {
 		}
 		probs = append(probs, checkTexts(file, entry, x)...)
 		probs = append(probs, checkMeta(file, entry, x.Meta)...)
+		probs = append(probs, checkReviewer(file, entry, x.Meta)...)
 	}
 	if len(c.Emergency) > 0 {
 		if _, ok := c.countries["UA"]; !ok {
