@@ -98,9 +98,9 @@ func TestCombo_KnownLevels(t *testing.T) {
 		{"buprenorphine", "pregabalin", LevelDangerous},
 		{"methadone", "cocaine", LevelDangerous},
 		// Treatment interactions: a doctor's matter, never "stop".
-		{"methadone", "tb-meds", LevelCaution},
-		{"buprenorphine", "tb-meds", LevelCaution},
-		{"methadone", "hiv-art", LevelCaution},
+		{"methadone", "tb-meds", LevelUnsafe},
+		{"buprenorphine", "tb-meds", LevelUnsafe},
+		{"methadone", "hiv-art", LevelUnsafe},
 		{"hiv-art", "tb-meds", LevelCaution},
 		// Not in any source searched: the checker must not guess.
 		{"spice", "alcohol", LevelNoData},
