@@ -40,11 +40,14 @@ func TestCombo_EveryPairAnswered(t *testing.T) {
 			if !valid[ans.Level] {
 				t.Errorf("%s + %s: level %q, want one of %v or %q", x.ID, y.ID, ans.Level, Levels, LevelNoData)
 			}
+			if ans.Level == LevelNoData {
+				if len(ans.Sources) != 0 {
+					t.Errorf("%s + %s (nodata): sources %v that do not cover the pair", x.ID, y.ID, ans.Sources)
+				}
+				continue
+			}
 			if len(ans.Sources) == 0 {
 				t.Errorf("%s + %s (%s): no sources", x.ID, y.ID, ans.Level)
-			}
-			if ans.Level == LevelNoData {
-				continue
 			}
 			for _, lang := range []string{"uk", "ru", "en"} {
 				if ans.Why.In(lang) == "" || ans.Instead.In(lang) == "" {
