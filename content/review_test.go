@@ -246,7 +246,7 @@ func TestValidate_RefusesInternalMarks(t *testing.T) {
 }
 
 // consultantPromise matches a mention of a peer consultant in this bot.
-var consultantPromise = regexp.MustCompile(`(?i)консультант\w* у цьому боті|консультант\w* в этом боте|consultant in this bot|рівн\w* консультант|равн\w* консультант|консультант\w*-рівн|консультант\w*-равн|peer consultant|спитайте консультанта|спросите консультанта|ask a consultant`)
+var consultantPromise = regexp.MustCompile(`(?i)консультант\pL* у цьому боті|консультант\pL* в этом боте|consultant in this bot|рівн\pL* консультант|равн\pL* консультант|консультант\pL*-рівн|консультант\pL*-равн|peer consultant|спитайте консультанта|спросите консультанта|ask a consultant`)
 
 // TestSteps_NoConsultantPromiseInText: the text shown with the handoff off never mentions a peer
 // consultant; such mentions live in Consult, with an Otherwise for while consultants cannot be

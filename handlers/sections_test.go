@@ -104,6 +104,9 @@ func TestComboChecker(t *testing.T) {
 			if p.HasButton("src:c:"+x+":"+y) || strings.Contains(got, h.T(lang, "content_btn_sources")) {
 				t.Error("a no-data answer offers sources")
 			}
+			if p.HasButton("ask:combo") {
+				t.Error("a no-data answer offers a consultant while the handoff is off")
+			}
 			for _, src := range h.Content.Combos.NoDataSources {
 				if strings.Contains(got, src) {
 					t.Errorf("a no-data answer shows %q", src)
