@@ -204,6 +204,8 @@ func (a *App) routes(r *bot.Router) {
 		a.sections[t] = a.treatmentFor(t)
 	}
 
+	a.contentRoutes(r) // sources.go
+
 	a.sections["menu"] = a.menuCmd
 	a.sections["help"] = a.help
 

@@ -44,9 +44,7 @@ func (a *App) showCard(c *bot.Ctx, id string) error {
 	var b strings.Builder
 	b.WriteString("<b>" + card.Title.In(c.Lang) + "</b>\n\n")
 	b.WriteString(card.Body.In(c.Lang))
-	if x := a.emergencyCountry(c); x != nil {
-		b.WriteString("\n\n" + a.t(c, "ux_od_call_in", map[string]any{"Flag": x.Flag(), "Country": x.Name.In(c.Lang), "Numbers": a.numbersLine(c, x)}))
-	}
+	b.WriteString("\n\n" + a.emergencyLines(c, a.personCountry(c)))
 	kb := bot.Keyboard{}
 	var row []bot.Button
 	for _, other := range content.FirstAidIDs {

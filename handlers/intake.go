@@ -413,8 +413,8 @@ func (a *App) serviceText(c *bot.Ctx, s *content.Service) string {
 	if n := s.Notes.In(c.Lang); n != "" {
 		b.WriteString("\n  " + n)
 	}
-	if a.content.Directory.Stale(s, c.Now) {
-		b.WriteString("\n  <i>" + a.t(c, "in_last_verified", map[string]any{"Date": a.date(c, s.Verified)}) + "</i>")
+	if l := a.serviceDateLine(c, s); l != "" { // sources.go (issue 13)
+		b.WriteString("\n  <i>" + l + "</i>")
 	}
 	return b.String()
 }

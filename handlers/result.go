@@ -80,8 +80,9 @@ func (a *App) showResult(in *intake, c *bot.Ctx, view string) {
 			page = 0
 		}
 		if len(steps) > 0 {
-			s := steps[page]
-			b.WriteString("<b>" + s.Title.In(c.Lang) + "</b>\n\n" + s.Text.In(c.Lang) + "\n\n" + a.sourcesLine(c, s.Meta))
+			text, skb := a.stepsMessage(c, steps[page]) // sources, "as of", and the handoff button
+			b.WriteString(text)
+			kb = append(kb, skb...)
 		}
 		var nav []bot.Button
 		if page > 0 {
