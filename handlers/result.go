@@ -185,18 +185,14 @@ func (a *App) briefLine(in *intake, c *bot.Ctx) string {
 	return strings.Join(parts, " · ")
 }
 
-// urgentNote tells a person whose need is urgent to call the emergency number of where they are.
+// urgentNote tells a person whose need is urgent to call the emergency number of where they are
+// (the intake's country, else their chosen one, else Ukraine).
 func (a *App) urgentNote(c *bot.Ctx) string {
-	x := a.emergencyCountry(c)
-	if code := c.ConvData["country"]; code != "" {
-		if y, ok := a.content.Country(code); ok {
-			x = y
-		}
+	country := c.ConvData["country"]
+	if country == "" || country == otherCountry {
+		country = a.personCountry(c)
 	}
-	if x == nil {
-		return a.t(c, "hu_urgent_note")
-	}
-	return a.t(c, "ux_urgent_note", map[string]any{"Flag": x.Flag(), "Country": x.Name.In(c.Lang), "Numbers": a.numbersLine(c, x)})
+	return a.t(c, "ux_urgent_note") + "\n" + a.emergencyLines(c, country)
 }
 
 // servicesText lists the services for the case, local ones first.
