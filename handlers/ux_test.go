@@ -483,3 +483,30 @@ func TestClosedCallOffersNothingToApplyFor(t *testing.T) {
 		})
 	}
 }
+
+// TestResultSourcesComeBackToTheResult: a steps page's Sources button, then its Back, returns to
+// that page of the result, with its navigation.
+func TestResultSourcesComeBackToTheResult(t *testing.T) {
+	h := handlerstest.Start(t, handlerstest.Options{})
+	p := h.Person(6200, "uk")
+	onboard(p, "uk")
+	resultOf(t, p, "tr:where:abroad", "tr:cty:PL", "tr:city:warsaw")
+	p.Press("tr:res:now")
+	p.Press("tr:res:steps:0")
+	p.Press("tr:res:steps:1")
+	page := p.Last().Text
+	var src string
+	for _, b := range p.Buttons() {
+		if strings.HasPrefix(b.Data, "src:s:") {
+			src = b.Data
+		}
+	}
+	if src == "" {
+		t.Fatalf("no Sources button on a steps page: %v", p.Buttons())
+	}
+	p.Press(src)
+	p.Press("stp:" + strings.TrimPrefix(src, "src:s:"))
+	if p.Last().Text != page || !p.HasButton("tr:res:now") || !p.HasButton("tr:res:steps:0") {
+		t.Errorf("back from Sources: got %q, buttons %v", p.Last().Text, p.Buttons())
+	}
+}
