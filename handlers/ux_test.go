@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -508,5 +509,48 @@ func TestResultSourcesComeBackToTheResult(t *testing.T) {
 	p.Press("stp:" + strings.TrimPrefix(src, "src:s:"))
 	if p.Last().Text != page || !p.HasButton("tr:res:now") || !p.HasButton("tr:res:steps:0") {
 		t.Errorf("back from Sources: got %q, buttons %v", p.Last().Text, p.Buttons())
+	}
+}
+
+// TestFreeTextWithTheHandoff: with the handoff on, a sentence the bot cannot place, a photo, and
+// a sentence about a section all offer to pass the message on (ask:msg:<its id>); with it off,
+// none does.
+func TestFreeTextWithTheHandoff(t *testing.T) {
+	for _, on := range []bool{true, false} {
+		for i, lang := range uxLangs {
+			h := handlerstest.Start(t, handlerstest.Options{Handoff: on})
+			p := h.Person(int64(6300+i), lang)
+			onboard(p, lang)
+			for _, send := range []func(){
+				func() { p.Send("мені дуже погано, не знаю що робити") },
+				func() { p.SendPhoto("") },
+				func() { p.Send("where can I get methadone?") },
+			} {
+				send()
+				var ask string
+				for _, b := range p.Buttons() {
+					if strings.HasPrefix(b.Data, "ask:msg:") {
+						ask = b.Data
+					}
+				}
+				if on && ask == "" {
+					t.Errorf("%s, handoff on: no offer to pass the message on: %q %v", lang, p.Last().Text, p.Buttons())
+				}
+				if on && ask != "" {
+					mine := 0
+					for _, m := range h.API.Messages(p.Chat()) {
+						if !m.FromBot {
+							mine = m.ID
+						}
+					}
+					if ask != fmt.Sprintf("ask:msg:%d", mine) {
+						t.Errorf("%s: offer %s does not name the person's message %d", lang, ask, mine)
+					}
+				}
+				if !on && ask != "" {
+					t.Errorf("%s, handoff off: offers %s", lang, ask)
+				}
+			}
+		}
 	}
 }

@@ -35,6 +35,8 @@ type Options struct {
 	Log io.Writer
 	// Retention overrides the defaults.
 	Retention handlers.Retention
+	// Handoff turns the peer-consultant handoff on (handlers.Deps.Handoff).
+	Handoff bool
 	// Flood is the per-person limit; zero means none (tests press faster than people).
 	Flood bot.Rate
 	// Hours are the consultants' service hours (zero: always open).
@@ -107,7 +109,8 @@ func (h *Harness) start() {
 	h.DB = db
 	log := slog.New(slog.NewTextHandler(h.opt.Log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h.App = handlers.New(handlers.Deps{Content: h.Content, Locales: h.Loc, Admins: h.opt.Admins,
-		ConsultantsChat: h.opt.ConsultantsChat, Retention: h.opt.Retention, Log: log, Hours: h.opt.Hours})
+		ConsultantsChat: h.opt.ConsultantsChat, Retention: h.opt.Retention, Log: log, Hours: h.opt.Hours,
+		Handoff: h.opt.Handoff})
 	limits := bot.TelegramLimits()
 	limits.Off = !h.opt.Limits
 	h.Bot = bot.New(bot.Config{
