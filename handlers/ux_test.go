@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
@@ -552,5 +553,34 @@ func TestFreeTextWithTheHandoff(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestSOSKeyboardComesBackInSafeMode: with safe mode on, the message that carried the 🆘
+// keyboard is deleted with the rest; the next contact after that brings the keyboard back.
+func TestSOSKeyboardComesBackInSafeMode(t *testing.T) {
+	h := handlerstest.Start(t, handlerstest.Options{})
+	p := h.Person(6400, "en")
+	onboard(p, "en")
+	p.Send("/settings")
+	p.Press("sm:1h")
+	p.Send("/menu")
+	n := len(p.Messages())
+	p.Send("/help")
+	for _, m := range p.Messages()[n:] {
+		if len(m.ReplyKeyboard) > 0 {
+			t.Fatal("the keyboard was sent again although its message is still there")
+		}
+	}
+	h.Clock.Add(2 * time.Hour)
+	h.RunJob("safe-mode")
+	n = len(h.API.Messages(p.Chat()))
+	p.Send("/help")
+	found := false
+	for _, m := range h.API.Messages(p.Chat())[n:] {
+		found = found || (m.FromBot && len(m.ReplyKeyboard) > 0)
+	}
+	if !found {
+		t.Error("after safe mode deleted the chat, the next answer did not bring the 🆘 keyboard back")
 	}
 }
