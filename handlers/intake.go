@@ -80,7 +80,7 @@ func (a *App) askStep(in *intake, c *bot.Ctx, s bot.State) {
 	nav := a.intakeNav(in, c, true)
 	switch in.stepName(s) {
 	case whereStep:
-		a.showStep(c, a.t(c, "in_q_where"), bot.Keyboard{
+		a.showStep(c, a.t(c, "in_q_where")+"\n<i>"+a.t(c, "ux_where_hint")+"</i>", bot.Keyboard{
 			bot.Row(bot.Btn(a.t(c, "in_where_ua"), in.prefix+":where:ua"), bot.Btn(a.t(c, "in_where_abroad"), in.prefix+":where:abroad")),
 			nav,
 		})
@@ -89,7 +89,7 @@ func (a *App) askStep(in *intake, c *bot.Ctx, s bot.State) {
 		for _, r := range a.content.Places.Regions {
 			buttons = append(buttons, bot.Btn(r.Name.In(c.Lang), in.prefix+":reg:"+r.Code))
 		}
-		a.showStep(c, a.t(c, "in_q_region"), append(bot.Grid(2, buttons...), nav))
+		a.showStep(c, a.t(c, "in_q_region")+"\n<i>"+a.t(c, "ux_region_hint")+"</i>", append(bot.Grid(2, buttons...), nav))
 	case countryStep:
 		var buttons []bot.Button
 		for _, x := range a.content.Places.Buttons() {
