@@ -31,6 +31,8 @@ type Deps struct {
 	Log       *slog.Logger
 	// Handoff turns on the peer-consultant handoff (see handoff.go).
 	Handoff bool
+	// Hours are the peer consultants' service hours (zero: always open); see hours.go.
+	Hours Hours
 }
 
 // Retention is how long records are kept (zero values take the defaults).
@@ -55,6 +57,10 @@ type App struct {
 	reprompts map[bot.State]bot.HandlerFunc
 	// the guided intakes
 	treat, human *intake
+	// hours are the peer consultants' service hours (PEERLINE_HOURS).
+	hours Hours
+	// staff hooks and command lists: see staff.go.
+	staffHooks
 }
 
 // New returns the flows.
@@ -72,7 +78,9 @@ func New(d Deps) *App {
 		reprompts: map[bot.State]bot.HandlerFunc{},
 		treat:     newTreatmentIntake(),
 		human:     newHumanitarianIntake(),
+		hours:     d.Hours,
 	}
+	a.staffHooks = defaultStaffHooks()
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}
@@ -195,8 +203,12 @@ func (a *App) routes(r *bot.Router) {
 		a.sections[t] = a.treatmentFor(t)
 	}
 
+	a.contentRoutes(r) // sources.go
+
 	a.sections["menu"] = a.menuCmd
 	a.sections["help"] = a.help
+
+	a.staffRoutes(r)
 
 	r.Fallback(a.fallback)
 	r.Stale(a.stale)
@@ -300,13 +312,15 @@ func (a *App) locale(next bot.HandlerFunc) bot.HandlerFunc {
 	}
 }
 
-// role sets c.Role from the sender's numeric id, on every update.
+// role sets c.Role from the sender's numeric id, on every update: admin for the admins from
+// configuration and invited admins, consultant for registered consultants (staff.go), else user.
 func (a *App) role(next bot.HandlerFunc) bot.HandlerFunc {
 	return func(c *bot.Ctx) (bot.Next, error) {
-		c.Role = bot.RoleUser
-		if a.admins[c.UserID] {
-			c.Role = bot.RoleAdmin
+		r, err := a.roleOf(c.Tx, c.UserID)
+		if err != nil {
+			return bot.Stay(), err
 		}
+		c.Role = r
 		return next(c)
 	}
 }

@@ -37,9 +37,7 @@ func (a *App) showCard(c *bot.Ctx, id string) error {
 	var b strings.Builder
 	b.WriteString("<b>" + card.Title.In(c.Lang) + "</b>\n\n")
 	b.WriteString(card.Body.In(c.Lang))
-	if ua, ok := a.content.Country("UA"); ok {
-		b.WriteString("\n\n" + a.t(c, "od_call_home", map[string]any{"Numbers": a.numbersLine(c, ua)}))
-	}
+	b.WriteString("\n\n" + a.emergencyLines(c, "")) // "": the person's country when known (ux: issue 14)
 	kb := bot.Keyboard{}
 	var row []bot.Button
 	for _, other := range content.FirstAidIDs {

@@ -255,7 +255,7 @@ func (a *App) intakeResult(in *intake, c *bot.Ctx) (bot.Next, error) {
 	c.ShowAsNew()
 	c.Show(a.intakeSummary(in, c), nil)
 	for _, s := range a.content.StepsFor(k) {
-		c.Reply("<b>"+s.Title.In(c.Lang)+"</b>\n\n"+s.Text.In(c.Lang)+"\n\n"+a.sourcesLine(c, s.Meta), nil)
+		c.Reply(a.stepsMessage(c, s)) // sources.go (issue 13)
 	}
 	services := a.content.Match(k)
 	var b strings.Builder
@@ -312,8 +312,8 @@ func (a *App) serviceText(c *bot.Ctx, s *content.Service) string {
 	if n := s.Notes.In(c.Lang); n != "" {
 		b.WriteString("\n  " + n)
 	}
-	if a.content.Directory.Stale(s, c.Now) {
-		b.WriteString("\n  <i>" + a.t(c, "in_last_verified", map[string]any{"Date": a.date(c, s.Verified)}) + "</i>")
+	if l := a.serviceDateLine(c, s); l != "" { // sources.go (issue 13)
+		b.WriteString("\n  <i>" + l + "</i>")
 	}
 	return b.String()
 }
