@@ -15,7 +15,7 @@ func FuzzLoad(f *testing.F) {
 		if err != nil {
 			f.Fatal(err)
 		}
-		if len(data) <= 16<<10 { // the large files slow every mutation down
+		if len(data) <= 10<<10 { // larger files slow every run and mutation down
 			f.Add(uint8(i), string(data))
 		}
 	}
