@@ -71,6 +71,8 @@ type Content struct {
 	Places    Places
 	Steps     []Steps
 	Directory DirectoryFile
+	// UrgentWords are the words that open a first-aid card at once (urgent.go).
+	UrgentWords UrgentFile
 
 	countries       map[string]*Country
 	cards           map[string]*Card
@@ -82,6 +84,7 @@ type Content struct {
 	regions         map[string]*Region
 	abroad          map[string]*Abroad
 	sources         map[string]string // content file name → where it was read from
+	urgentCalm      [][]patWord
 }
 
 // NPSFile is nps.toml.
@@ -135,6 +138,7 @@ var files = []struct {
 		}{&c.Steps}
 	}},
 	{"directory.toml", func(c *Content) any { return &c.Directory }},
+	{"urgent.toml", func(c *Content) any { return &c.UrgentWords }},
 }
 
 // extending files are not replaced by a file of the same name in the data folder, but extended
