@@ -79,7 +79,9 @@ func TestLoad(t *testing.T) {
 		return c
 	}
 	// The documented settings for a local Bot API server: limits off (senders default to 64).
-	peerline := func(api string) *exec.Cmd { return peerlineCmd(t, bin, api, "PEERLINE_RATE_LIMITS=off", "PEERLINE_FLOOD=off") }
+	peerline := func(api string) *exec.Cmd {
+		return peerlineCmd(t, bin, api, "PEERLINE_RATE_LIMITS=off", "PEERLINE_FLOOD=off")
+	}
 
 	var results []loadResult
 	runs := []struct {
