@@ -25,10 +25,21 @@ var CSVHeader = []string{
 	"verified", "verified_by", "sources", "dated",
 }
 
+// CSVOptional are columns a file may leave out: info_date (for an entry nobody has verified,
+// when its source published the information).
+var CSVOptional = []string{"info_date"}
+
+func csvDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("2006-01-02")
+}
+
 // ExportDirectoryCSV writes the directory (shipped and added entries) as CSV.
 func (c *Content) ExportDirectoryCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(CSVHeader); err != nil {
+	if err := cw.Write(append(append([]string(nil), CSVHeader...), CSVOptional...)); err != nil {
 		return err
 	}
 	for _, s := range c.Directory.Services {
@@ -39,7 +50,8 @@ func (c *Content) ExportDirectoryCSV(w io.Writer) error {
 			s.ID, s.Kind, strings.Join(s.Offers, ";"), s.Country, s.Region, s.City,
 			s.Name.UK, s.Name.RU, s.Name.EN, s.Address, strings.Join(s.Phones, ";"), s.Website, s.Telegram,
 			s.Hours.UK, s.Hours.RU, s.Hours.EN, strings.Join(s.Languages, ";"), s.Notes.UK, s.Notes.RU, s.Notes.EN,
-			s.Verified.Format("2006-01-02"), s.VerifiedBy, strings.Join(s.Sources, ";"), strconv.FormatBool(s.Dated),
+			csvDate(s.Verified), s.VerifiedBy, strings.Join(s.Sources, ";"), strconv.FormatBool(s.Dated),
+			csvDate(s.InfoDate),
 		}
 		if err := cw.Write(row); err != nil {
 			return err
@@ -71,18 +83,21 @@ func (c *Content) ParseDirectoryCSV(r io.Reader) ([]Service, error) {
 	var bad []string
 	seen := map[string]int{}
 	for {
-		line, _ := cr.FieldPos(0)
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			bad = append(bad, err.Error())
+			var pe *csv.ParseError
+			if !errors.As(err, &pe) {
+				return nil, fmt.Errorf("read the CSV: %w", err)
+			}
+			bad = append(bad, csvSyntaxProblem(pe))
 			continue
 		}
-		line, _ = cr.FieldPos(0)
+		line, _ := cr.FieldPos(0)
 		get := func(name string) string {
-			if i := col[name]; i < len(rec) {
+			if i, ok := col[name]; ok && i < len(rec) {
 				return strings.TrimSpace(rec[i])
 			}
 			return ""
@@ -114,6 +129,13 @@ func (c *Content) ParseDirectoryCSV(r io.Reader) ([]Service, error) {
 			}
 			s.Verified = t
 		}
+		if v := get("info_date"); v != "" {
+			t, err := time.Parse("2006-01-02", v)
+			if err != nil {
+				reasons = append(reasons, fmt.Sprintf("info_date: %q is not a date like 2026-11-23", v))
+			}
+			s.InfoDate = t
+		}
 		if d := get("dated"); d != "" {
 			b, err := strconv.ParseBool(d)
 			if err != nil {
@@ -138,6 +160,26 @@ func (c *Content) ParseDirectoryCSV(r io.Reader) ([]Service, error) {
 		return nil, fmt.Errorf("nothing imported: %d bad row(s):\n  %s", len(bad), strings.Join(bad, "\n  "))
 	}
 	return out, nil
+}
+
+// csvSyntaxProblem names the line of a row the CSV reader could not split, in the words used for
+// every other bad row. The line is where the row starts: an unterminated quote runs to the end.
+func csvSyntaxProblem(pe *csv.ParseError) string {
+	reason := pe.Err.Error()
+	switch {
+	case errors.Is(pe.Err, csv.ErrQuote):
+		reason = `a quoted field is not closed, or has text after its closing quote (write a quote inside a quoted field as "")`
+	case errors.Is(pe.Err, csv.ErrBareQuote):
+		reason = `a quote (") inside a field that does not start with one (put the field in quotes and write the quote as "")`
+	}
+	line := pe.StartLine
+	if line == 0 {
+		line = pe.Line
+	}
+	if pe.Line != line {
+		return fmt.Sprintf("line %d: %s (the row runs to line %d)", line, reason, pe.Line)
+	}
+	return fmt.Sprintf("line %d: %s", line, reason)
 }
 
 // ImportDirectory adds the services in a CSV to the data folder's directory.toml (an entry with

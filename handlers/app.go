@@ -7,6 +7,7 @@
 package handlers
 
 import (
+	"context"
 	"html"
 	"log/slog"
 	"time"
@@ -31,6 +32,8 @@ type Deps struct {
 	Log       *slog.Logger
 	// Handoff turns on the peer-consultant handoff (see handoff.go).
 	Handoff bool
+	// Hours are the peer consultants' service hours (zero: always open); see hours.go.
+	Hours Hours
 }
 
 // Retention is how long records are kept (zero values take the defaults).
@@ -55,6 +58,10 @@ type App struct {
 	reprompts map[bot.State]bot.HandlerFunc
 	// the guided intakes
 	treat, human *intake
+	// hours are the peer consultants' service hours (PEERLINE_HOURS).
+	hours Hours
+	// staff hooks and command lists: see staff.go.
+	staffHooks
 }
 
 // New returns the flows.
@@ -72,7 +79,9 @@ func New(d Deps) *App {
 		reprompts: map[bot.State]bot.HandlerFunc{},
 		treat:     newTreatmentIntake(),
 		human:     newHumanitarianIntake(),
+		hours:     d.Hours,
 	}
+	a.staffHooks = defaultStaffHooks()
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}
@@ -195,8 +204,13 @@ func (a *App) routes(r *bot.Router) {
 		a.sections[t] = a.treatmentFor(t)
 	}
 
+	a.contentRoutes(r) // sources.go
+
 	a.sections["menu"] = a.menuCmd
 	a.sections["help"] = a.help
+
+	a.uxRoutes(r)
+	a.staffRoutes(r)
 
 	r.Fallback(a.fallback)
 	r.Stale(a.stale)
@@ -278,8 +292,23 @@ func (a *App) locale(next bot.HandlerFunc) bot.HandlerFunc {
 				c.Lang = a.loc.Match(fromOf(c).LanguageCode)
 			}
 			day := c.Now.Unix() / 86400
+			put := false
 			if found && c.IsPrivate() && (u.Seen != day || u.Inactive) {
 				u.Seen, u.Inactive = day, false
+				put = true
+			}
+			// The 🆘 reply keyboard is under the input field from the first reply on, in the
+			// person's language (keyboard.go).
+			if c.IsPrivate() && (c.Kind == bot.KindMessage || c.Kind == bot.KindCallback) && u.Keyboard != c.Lang {
+				if !found {
+					u = store.User{Created: day, Seen: day}
+				}
+				a.sendReplyKeyboard(c)
+				u.Keyboard = c.Lang
+				c.Context = context.WithValue(c.Context, keyboardSent{}, true)
+				put = true
+			}
+			if put {
 				if err := c.Tx.PutUser(c.UserID, u); err != nil {
 					return bot.Stay(), err
 				}
@@ -300,13 +329,15 @@ func (a *App) locale(next bot.HandlerFunc) bot.HandlerFunc {
 	}
 }
 
-// role sets c.Role from the sender's numeric id, on every update.
+// role sets c.Role from the sender's numeric id, on every update: admin for the admins from
+// configuration and invited admins, consultant for registered consultants (staff.go), else user.
 func (a *App) role(next bot.HandlerFunc) bot.HandlerFunc {
 	return func(c *bot.Ctx) (bot.Next, error) {
-		c.Role = bot.RoleUser
-		if a.admins[c.UserID] {
-			c.Role = bot.RoleAdmin
+		r, err := a.roleOf(c.Tx, c.UserID)
+		if err != nil {
+			return bot.Stay(), err
 		}
+		c.Role = r
 		return next(c)
 	}
 }

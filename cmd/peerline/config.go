@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ehra/peerline/handlers"
 )
 
 // Config is peerline's configuration: environment variables, each also a flag (a flag wins).
@@ -24,6 +26,7 @@ type Config struct {
 	ConsultantsChat int64
 	Channels        map[string]string // language (uk, ru, en, or "*" for all) → @username or numeric id
 	TZ              *time.Location
+	Hours           handlers.Hours // peer consultants' service hours, in TZ
 	HTTP            string
 	RateLimits      bool
 	Senders         int
@@ -31,6 +34,8 @@ type Config struct {
 	// Flood is how many updates one person may send at once and per minute (0 = no limit).
 	FloodBurst, FloodPerMinute int
 	Retention                  Retention
+	// ReviewMonths: `peerline check` warns about health content reviewed longer ago than this.
+	ReviewMonths int
 }
 
 // Retention is how long records are kept.
@@ -67,6 +72,8 @@ var settings = []setting{
 		parse: parseChannels},
 	{env: "PEERLINE_TZ", flag: "tz", def: "Europe/Kyiv", help: "time zone for schedules",
 		parse: parseTZ},
+	{env: "PEERLINE_HOURS", flag: "hours", def: "always", help: "service hours for peer consultants in PEERLINE_TZ, e.g. \"mon-fri 09:00-21:00; sat 10:00-16:00\"",
+		parse: parseHours},
 	{env: "PEERLINE_HTTP", flag: "http", help: "address for /healthz and /metrics, e.g. 127.0.0.1:9090 (off if empty)",
 		parse: parseHTTP},
 	{env: "PEERLINE_RATE_LIMITS", flag: "rate-limits", def: "on", help: "keep to Telegram's sending limits: on, or off for a local Bot API server or a benchmark",
@@ -79,6 +86,15 @@ var settings = []setting{
 		parse: parseRetention},
 	{env: "PEERLINE_LOG", flag: "log", def: "info", help: "log level: debug, info, warn, error",
 		parse: parseLogLevel},
+	{env: "PEERLINE_REVIEW_MONTHS", flag: "review-months", def: "12", help: "peerline check warns about health content reviewed more than this many months ago",
+		parse: func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				return errors.New("a whole number of months, 1 or more")
+			}
+			c.ReviewMonths = n
+			return nil
+		}},
 }
 
 // ConfigError is a bad configuration value: one line naming the variable and what is expected.
@@ -211,6 +227,17 @@ func parseTZ(c *Config, v string) error {
 		return fmt.Errorf("%q is not a known time zone (expected an IANA name like Europe/Kyiv)", v)
 	}
 	c.TZ = loc
+	return nil
+}
+
+// parseHours reads PEERLINE_HOURS in the time zone parsed before it (PEERLINE_TZ comes first in
+// settings).
+func parseHours(c *Config, v string) error {
+	h, err := handlers.ParseHours(v, c.TZ)
+	if err != nil {
+		return err
+	}
+	c.Hours = h
 	return nil
 }
 
