@@ -160,10 +160,14 @@ type Emergency struct {
 	Numbers []Number
 }
 
-// EmergencyFor returns the numbers for a person in country (an ISO code; "" or a country the
-// file does not list gives Ukraine's): that country's numbers first, then 112.
+// EmergencyFor returns the numbers for a person in country (an ISO code): that country's numbers
+// first, then 112. "" or a code that is no place gives Ukraine's; a typed-only country of
+// places.toml without an entry gives 112 alone (never another country's numbers).
 func (c *Content) EmergencyFor(country string) Emergency {
 	x, known := c.countries[country]
+	if !known && country != "" && c.typedOnly(country) {
+		return Emergency{Numbers: []Number{{Number: General, Service: "general"}}}
+	}
 	if !known {
 		x = c.countries["UA"]
 	}
@@ -180,4 +184,14 @@ func (c *Content) EmergencyFor(country string) Emergency {
 		e.Numbers = append(e.Numbers, Number{Number: General, Service: "general"})
 	}
 	return e
+}
+
+// typedOnly reports whether code is a country recognised when typed but not offered as a button.
+func (c *Content) typedOnly(code string) bool {
+	for _, p := range c.Places.Countries {
+		if p.Code == code {
+			return p.Typed
+		}
+	}
+	return false
 }
