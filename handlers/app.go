@@ -31,12 +31,18 @@ type Deps struct {
 	Log       *slog.Logger
 	// Handoff turns on the peer-consultant handoff (see handoff.go).
 	Handoff bool
+	// PostChannels are the channels posts go to: language (uk, ru, en, or "*" for one channel
+	// for all) → chat_id (@username or numeric id), from PEERLINE_CHANNELS.
+	PostChannels map[string]string
+	// TZ is the time zone schedules are read and shown in (PEERLINE_TZ; default Europe/Kyiv).
+	TZ *time.Location
 }
 
 // Retention is how long records are kept (zero values take the defaults).
 type Retention struct {
 	Users time.Duration // people not seen for this long are erased; default 90 days
 	Forms time.Duration // half-filled forms are deleted after this long; default 7 days
+	Audit time.Duration // audit log entries are removed after this long; default 365 days
 }
 
 // App is the set of flows.
@@ -55,6 +61,8 @@ type App struct {
 	reprompts map[bot.State]bot.HandlerFunc
 	// the guided intakes
 	treat, human *intake
+	// admin tools (admin_*.go)
+	adm adminState
 }
 
 // New returns the flows.
@@ -85,6 +93,10 @@ func New(d Deps) *App {
 	if a.retention.Forms == 0 {
 		a.retention.Forms = 7 * 24 * time.Hour
 	}
+	if a.retention.Audit == 0 {
+		a.retention.Audit = 365 * 24 * time.Hour
+	}
+	a.adm = newAdminState(d)
 	return a
 }
 
@@ -194,6 +206,9 @@ func (a *App) routes(r *bot.Router) {
 	for _, t := range []string{"ost", "art", "tb", "hcv"} {
 		a.sections[t] = a.treatmentFor(t)
 	}
+
+	// admin_*.go
+	a.adminRoutes(r)
 
 	a.sections["menu"] = a.menuCmd
 	a.sections["help"] = a.help

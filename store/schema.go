@@ -32,6 +32,10 @@ var migrations = []migration{
 		_, err := tx.CreateBucketIfNotExists(bucketTrail)
 		return err
 	}},
+	{"audit log", func(tx *bolt.Tx, _ *keyring) error {
+		_, err := tx.CreateBucketIfNotExists(bucketAudit)
+		return err
+	}},
 }
 
 // SchemaVersion is the schema version this build writes.

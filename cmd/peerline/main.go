@@ -159,7 +159,8 @@ func (m *Main) run(ctx context.Context, args []string) error {
 
 	app := handlers.New(handlers.Deps{
 		Content: cnt, Locales: loc, Admins: c.Admins, ConsultantsChat: c.ConsultantsChat, Log: m.log,
-		Channels: channelIDs(c.Channels), Retention: handlers.Retention{Users: c.Retention.Users, Forms: c.Retention.Forms},
+		Channels: channelIDs(c.Channels), Retention: handlers.Retention{Users: c.Retention.Users, Forms: c.Retention.Forms, Audit: c.Retention.Audit},
+		PostChannels: c.Channels, TZ: c.TZ,
 	})
 	limits := bot.TelegramLimits()
 	limits.Off = !c.RateLimits

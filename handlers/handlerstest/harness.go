@@ -37,6 +37,10 @@ type Options struct {
 	Retention handlers.Retention
 	// Flood is the per-person limit; zero means none (tests press faster than people).
 	Flood bot.Rate
+	// Channels are the post channels (language or "*" → chat_id), as PEERLINE_CHANNELS.
+	Channels map[string]string
+	// TZ is the schedules' time zone (default Europe/Kyiv).
+	TZ *time.Location
 }
 
 // Clock is a settable clock for handlers.
@@ -105,7 +109,8 @@ func (h *Harness) start() {
 	h.DB = db
 	log := slog.New(slog.NewTextHandler(h.opt.Log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h.App = handlers.New(handlers.Deps{Content: h.Content, Locales: h.Loc, Admins: h.opt.Admins,
-		ConsultantsChat: h.opt.ConsultantsChat, Retention: h.opt.Retention, Log: log})
+		ConsultantsChat: h.opt.ConsultantsChat, Retention: h.opt.Retention, Log: log,
+		PostChannels: h.opt.Channels, TZ: h.opt.TZ})
 	limits := bot.TelegramLimits()
 	limits.Off = !h.opt.Limits
 	h.Bot = bot.New(bot.Config{

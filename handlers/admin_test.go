@@ -1,0 +1,98 @@
+package handlers_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ehra/peerline/bot/fakeapi"
+	"github.com/ehra/peerline/handlers/handlerstest"
+	"github.com/ehra/peerline/store"
+)
+
+const (
+	adminID = int64(5550001)
+	chanUK  = int64(-1009000000001)
+	chanRU  = int64(-1009000000002)
+	chanEN  = int64(-1009000000003)
+)
+
+// startAdmin starts a bot with one configured admin and a channel per language.
+func startAdmin(t *testing.T, opt handlerstest.Options) *handlerstest.Harness {
+	t.Helper()
+	opt.Admins = append(opt.Admins, adminID)
+	if opt.Channels == nil {
+		opt.Channels = map[string]string{"uk": "-1009000000001", "ru": "-1009000000002", "en": "-1009000000003"}
+	}
+	h := handlerstest.Start(t, opt)
+	for id, title := range map[int64]string{chanUK: "HR UA", chanRU: "HR RU", chanEN: "HR EN"} {
+		h.API.RegisterChat(fakeapi.Chat{ID: id, Type: "channel", Title: title})
+	}
+	return h
+}
+
+func auditEntries(t *testing.T, h *handlerstest.Harness) []store.AuditEntry {
+	t.Helper()
+	var out []store.AuditEntry
+	if err := h.DB.View(func(tx *store.Tx) error { var err error; out, err = tx.AuditLatest(1000); return err }); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// adminButtons are every admin button's callback data (a representative value for prefixes).
+var adminButtons = []string{"ad:menu", "ad:audit"}
+
+// adminCommandsTested are every admin command.
+var adminCommandsTested = []string{"/admin", "/audit"}
+
+// TestAdmin_NonAdminIsRefusedEverywhere: a person who is not an admin gets exactly the
+// unknown-command answer for every admin command and the stale-button answer for every admin
+// button, and nothing changes in the store.
+func TestAdmin_NonAdminIsRefusedEverywhere(t *testing.T) {
+	h := startAdmin(t, handlerstest.Options{})
+	p := h.Person(4440001, "en")
+	onboard(p, "en")
+	menu := p.Last()
+	for _, cmd := range adminCommandsTested {
+		t.Run(cmd, func(t *testing.T) {
+			p.Send(cmd)
+			if got, want := p.Last().Text, stripTags(h.T("en", "unknown_command")); got != want {
+				t.Errorf("%s: got %q, want %q", cmd, got, want)
+			}
+		})
+	}
+	for _, data := range adminButtons {
+		t.Run(data, func(t *testing.T) {
+			before := len(h.API.CallsTo("answerCallbackQuery"))
+			p.PressOn(menu.ID, data)
+			answers := h.API.CallsTo("answerCallbackQuery")
+			if len(answers) != before+1 {
+				t.Fatalf("%s: %d answers, want 1", data, len(answers)-before)
+			}
+			if got, want := answers[len(answers)-1].Params["text"], h.T("en", "stale_button"); got != want {
+				t.Errorf("%s: answer %q, want %q", data, got, want)
+			}
+		})
+	}
+	if got := auditEntries(t, h); len(got) != 0 {
+		t.Errorf("audit entries after refusals: %d, want 0", len(got))
+	}
+}
+
+func TestAdmin_AuditShowsChainStatus(t *testing.T) {
+	for _, lang := range langs {
+		t.Run(lang, func(t *testing.T) {
+			h := startAdmin(t, handlerstest.Options{})
+			ad := h.Person(adminID, lang)
+			onboard(ad, lang)
+			ad.Send("/admin")
+			if !ad.HasButton("ad:audit") {
+				t.Fatalf("admin menu has no audit button: %+v", ad.Buttons())
+			}
+			ad.Press("ad:audit")
+			if got, want := ad.Last().Text, stripTags(h.T(lang, "admin_audit_intact", map[string]any{"N": 0})); !strings.Contains(got, want) {
+				t.Errorf("audit screen %q, want it to contain %q", got, want)
+			}
+		})
+	}
+}
