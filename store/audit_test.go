@@ -125,7 +125,10 @@ func TestAudit_RetentionKeepsTheChainVerifiable(t *testing.T) {
 		t.Errorf("after purge: %+v, want intact with 3 entries", got)
 	}
 	// Appending after a purge continues the chain.
-	if err := db.Update(func(tx *Tx) error { _, err := tx.AppendAudit(AuditEntry{At: 1, Actor: "admin x", Action: "a"}); return err }); err != nil {
+	if err := db.Update(func(tx *Tx) error {
+		_, err := tx.AppendAudit(AuditEntry{At: 1, Actor: "admin x", Action: "a"})
+		return err
+	}); err != nil {
 		t.Fatal(err)
 	}
 	if got := verify(t, db); !got.Intact || got.Entries != 4 {
@@ -155,5 +158,5 @@ func TestAudit_ActorLabelHidesTheID(t *testing.T) {
 	})
 }
 
-func hexEncode(b []byte) string { return hex.EncodeToString(b) }
+func hexEncode(b []byte) string          { return hex.EncodeToString(b) }
 func hexDecode(s string) ([]byte, error) { return hex.DecodeString(s) }
