@@ -75,13 +75,17 @@ func newOutbox(db *store.DB, api caller, limits Limits, senders int, log *slog.L
 	}
 }
 
-// load queues every entry left in the store (after a restart).
+// load queues every entry left in the store (after a restart). An at-most-once call whose
+// attempt had started is not repeated: its ref is marked unknown.
 func (o *outbox) load() error {
 	var pending []store.OutboxEntry
-	err := o.db.View(func(tx *store.Tx) error {
+	err := o.db.Update(func(tx *store.Tx) error {
 		var err error
 		pending, err = tx.OutboxPending()
-		return err
+		if err != nil {
+			return err
+		}
+		return settleInterrupted(tx, &pending)
 	})
 	if err != nil {
 		return err
@@ -223,12 +227,37 @@ func (o *outbox) send(ctx context.Context, e store.OutboxEntry, ch *outChat) {
 	if e.Created > 0 && now.Sub(time.UnixMilli(e.Created)) > o.maxAgeFor(e) {
 		o.log.Warn("outbox call expired unsent", "method", e.Method)
 		o.metrics.OutboxExpired.Add(1)
+		if e.Once {
+			o.settleOnce(e, ch, store.MessageRef{Fail: 408, Reason: "expired unsent"})
+			return
+		}
 		o.finish(e, ch, nil, true)
 		return
+	}
+	once := e.Once && e.Ref != ""
+	if once {
+		if err := o.db.Update(func(tx *store.Tx) error {
+			return tx.SetRef(e.Ref, store.MessageRef{ChatID: e.ChatID, Attempt: now.Unix()})
+		}); err != nil {
+			o.log.Error("outbox: cannot record an attempt", "err", err)
+			o.retry(e, ch, -1)
+			return
+		}
 	}
 	res, err := o.api.call(e.Method, e.Params)
 	var ce *CallError
 	errors.As(err, &ce)
+	if once && err != nil && ce != nil && ce.Transport && !(ce.Canceled && ctx.Err() != nil) {
+		// The call may have been made: never repeat it; admins see "unknown".
+		o.settleOnce(e, ch, store.MessageRef{Unknown: true})
+		return
+	}
+	if once && err != nil && ce != nil && (decide(err) == outcomeBlocked || decide(err) == outcomeFinal) {
+		o.metrics.OutboxFailed.Add(1)
+		o.log.Warn("outbox call refused", "method", e.Method, "code", ce.Code, "reason", reasonOf(ce.Description))
+		o.settleOnce(e, ch, store.MessageRef{Fail: ce.Code, Reason: reasonOf(ce.Description)})
+		return
+	}
 	switch decide(err) {
 	case outcomeDone:
 		o.metrics.OutboxSent.Add(1)
@@ -285,17 +314,76 @@ func reasonOf(desc string) string {
 	return desc
 }
 
+// settleOnce settles an at-most-once call that was not sent (or whose outcome is unknown),
+// recording r under its ref.
+func (o *outbox) settleOnce(e store.OutboxEntry, ch *outChat, r store.MessageRef) {
+	r.ChatID, r.At = e.ChatID, o.now().Unix()
+	err := o.db.Batch(func(tx *store.Tx) error {
+		if err := tx.OutboxDelete(e.ID); err != nil {
+			return err
+		}
+		return tx.SetRef(e.Ref, r)
+	})
+	if err != nil {
+		o.log.Error("outbox: cannot record an unsent call", "err", err)
+	}
+	o.finish(e, ch, nil, false)
+}
+
+// settleInterrupted drops from pending (and the store) the at-most-once calls whose attempt had
+// started before the bot stopped, marking their refs unknown.
+func settleInterrupted(tx *store.Tx, pending *[]store.OutboxEntry) error {
+	keep := (*pending)[:0]
+	for _, e := range *pending {
+		if e.Once && e.Ref != "" {
+			r, found, err := tx.Ref(e.Ref)
+			if err != nil {
+				return err
+			}
+			if found && r.Attempt != 0 && !r.Sent() && r.Fail == 0 {
+				r.Unknown = true
+				if err := tx.SetRef(e.Ref, r); err != nil {
+					return err
+				}
+				if err := tx.OutboxDelete(e.ID); err != nil {
+					return err
+				}
+				continue
+			}
+		}
+		keep = append(keep, e)
+	}
+	*pending = keep
+	return nil
+}
+
+// sentIDs reads the message id(s) from a call's result: a message, or an album's messages.
+func sentIDs(res json.RawMessage) (first int, more []int) {
+	var m struct {
+		MessageID int `json:"message_id"`
+	}
+	if json.Unmarshal(res, &m) == nil && m.MessageID != 0 {
+		return m.MessageID, nil
+	}
+	var ms []struct {
+		MessageID int `json:"message_id"`
+	}
+	if json.Unmarshal(res, &ms) == nil && len(ms) > 0 {
+		first = ms[0].MessageID
+		for _, x := range ms[1:] {
+			more = append(more, x.MessageID)
+		}
+	}
+	return first, more
+}
+
 // finish deletes a settled entry (recording its message id if asked) and frees its chat.
 func (o *outbox) finish(e store.OutboxEntry, ch *outChat, res json.RawMessage, remove bool) {
 	if remove {
 		var sent int
+		var more []int
 		if (e.Ref != "" || e.Trail > 0) && res != nil {
-			var m struct {
-				MessageID int `json:"message_id"`
-			}
-			if json.Unmarshal(res, &m) == nil {
-				sent = m.MessageID
-			}
+			sent, more = sentIDs(res)
 		}
 		now := o.now()
 		err := o.db.Batch(func(tx *store.Tx) error {
@@ -303,7 +391,7 @@ func (o *outbox) finish(e store.OutboxEntry, ch *outChat, res json.RawMessage, r
 				return err
 			}
 			if e.Ref != "" && sent != 0 {
-				if err := tx.SetRef(e.Ref, store.MessageRef{ChatID: e.ChatID, MessageID: sent, At: now.Unix()}); err != nil {
+				if err := tx.SetRef(e.Ref, store.MessageRef{ChatID: e.ChatID, MessageID: sent, More: more, At: now.Unix()}); err != nil {
 					return err
 				}
 			}

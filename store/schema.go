@@ -36,6 +36,14 @@ var migrations = []migration{
 		_, err := tx.CreateBucketIfNotExists(bucketAudit)
 		return err
 	}},
+	{"channel posts", func(tx *bolt.Tx, _ *keyring) error {
+		for _, name := range [][]byte{bucketPosts, bucketPostRuns} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
 }
 
 // SchemaVersion is the schema version this build writes.

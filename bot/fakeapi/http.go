@@ -47,6 +47,12 @@ var methodTable = [...]method{
 	{name: "setWebhook", fn: (*Server).setWebhook},
 	{name: "getWebhookInfo", fn: (*Server).getWebhookInfo},
 	{name: "sendChatAction", fn: (*Server).sendChatAction},
+	// admin.go
+	{name: "sendVideo", send: true, fn: (*Server).sendVideo},
+	{name: "sendMediaGroup", send: true, fn: (*Server).sendMediaGroup},
+	{name: "pinChatMessage", send: true, fn: (*Server).pinChatMessage},
+	{name: "unpinChatMessage", send: true, fn: (*Server).unpinChatMessage},
+	{name: "getChatMember", fn: (*Server).getChatMember},
 }
 
 // numMethods is the number of implemented methods.
