@@ -11,6 +11,7 @@ import (
 // adminJobs are the admin tools' scheduled jobs.
 func (a *App) adminJobs(b *bot.Bot, db *store.DB) []bot.Job {
 	return []bot.Job{
+		a.postsJob(b, db),
 		{
 			// The audit log keeps a year (PEERLINE_RETENTION audit=); the chain stays verifiable.
 			Name: "audit-retention", Spec: "30 3 * * *", Grace: 24 * time.Hour,

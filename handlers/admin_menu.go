@@ -48,7 +48,7 @@ func newAdminState(d Deps) adminState {
 }
 
 // adminCommands are the admin commands, for the admin command menu and the refusal test.
-var adminCommands = []string{"admin", "audit"}
+var adminCommands = []string{"admin", "post", "scheduled", "audit"}
 
 // adminRoutes registers the admin tools. Every handler goes through adminOnly.
 func (a *App) adminRoutes(r *bot.Router) {
@@ -56,6 +56,7 @@ func (a *App) adminRoutes(r *bot.Router) {
 	r.Callback("ad:menu", a.adminOnly(a.adminMenu))
 	r.Command("audit", a.adminOnly(a.auditCmd))
 	r.Callback("ad:audit", a.adminOnly(a.auditCmd))
+	a.postRoutes(r)
 }
 
 // adminOnly lets admins through; anyone else is answered as if the command or button did not
@@ -75,6 +76,8 @@ func (a *App) adminOnly(h bot.HandlerFunc) bot.HandlerFunc {
 // adminMenu is the admin's starting screen.
 func (a *App) adminMenu(c *bot.Ctx) (bot.Next, error) {
 	kb := bot.Keyboard{
+		bot.Row(bot.Btn(a.t(c, "admin_btn_post"), "pd:new")),
+		bot.Row(bot.Btn(a.t(c, "admin_btn_scheduled"), "ps:list")),
 		bot.Row(bot.Btn(a.t(c, "admin_btn_audit"), "ad:audit")),
 	}
 	c.Show(a.t(c, "admin_menu"), kb)

@@ -162,6 +162,11 @@ type PostRun struct {
 	State string `json:"s"`
 	Ref   string `json:"ref,omitempty"`
 	At    int64  `json:"at"` // when the run was claimed or marked
+	// Settled is set once the scan has seen the run's outcome (counted it, pinned it, or
+	// reported a failure to the admins).
+	Settled bool `json:"set,omitempty"`
+	// Tries counts the sends (a retry after a failure adds one; the ref changes with it).
+	Tries int `json:"n,omitempty"`
 	// Pinned is set once the sent message was pinned.
 	Pinned bool `json:"pin,omitempty"`
 	// Deleted is set once the published message was deleted.
