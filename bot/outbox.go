@@ -160,6 +160,9 @@ func (o *outbox) schedule(ch *outChat, now time.Time) {
 // next blocks until a call may be sent and returns it, or returns false when ctx is done.
 func (o *outbox) next(ctx context.Context) (store.OutboxEntry, *outChat, bool) {
 	for {
+		if ctx.Err() != nil {
+			return store.OutboxEntry{}, nil, false // stopping: what is left stays in the store
+		}
 		now := time.Now()
 		o.mu.Lock()
 		if len(o.urgent) > 0 {

@@ -710,14 +710,30 @@ func (a *App) nextRuns(p store.Post, now time.Time, n int) []time.Time {
 }
 
 // cronNext is the cron run after t, if the end date and count allow it (runs = runs so far).
+// The expression is read on the wall clock of PEERLINE_TZ, then placed in the zone, so that a
+// daily run happens once a day across daylight-saving changes: a time that falls in the hour
+// skipped in spring runs at the same wall-clock minute an hour later, and a time in the hour
+// repeated in autumn runs once (robfig/cron alone would skip the first and repeat the second).
 func (a *App) cronNext(p store.Post, t time.Time, runs int) (time.Time, bool) {
-	sched, err := cron.ParseStandard(p.Cron)
-	if err != nil {
+	sched, err := cron.ParseStandard("CRON_TZ=UTC " + p.Cron)
+	if err != nil || (p.Count > 0 && runs >= p.Count) {
 		return time.Time{}, false
 	}
-	next := sched.Next(t.In(a.adm.tz))
-	if next.IsZero() || (p.Until > 0 && next.Unix() > p.Until) || (p.Count > 0 && runs >= p.Count) {
-		return time.Time{}, false
+	lt := t.In(a.adm.tz)
+	wall := time.Date(lt.Year(), lt.Month(), lt.Day(), lt.Hour(), lt.Minute(), lt.Second(), 0, time.UTC)
+	for i := 0; i < 1000; i++ {
+		wall = sched.Next(wall)
+		if wall.IsZero() {
+			return time.Time{}, false
+		}
+		next := time.Date(wall.Year(), wall.Month(), wall.Day(), wall.Hour(), wall.Minute(), 0, 0, a.adm.tz)
+		if !next.After(t) {
+			continue
+		}
+		if p.Until > 0 && next.Unix() > p.Until {
+			return time.Time{}, false
+		}
+		return next, true
 	}
-	return next, true
+	return time.Time{}, false
 }
