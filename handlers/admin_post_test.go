@@ -474,5 +474,3 @@ func TestPost_DeleteAfter48HoursOffersNotice(t *testing.T) {
 		}
 	}
 }
-
-
