@@ -14,8 +14,12 @@ import (
 // names or ids of people in action or detail. Every admin and consultant management action calls
 // it.
 func (a *App) audit(c *bot.Ctx, action, detail string) error {
+	actor := c.Tx.ActorLabel(c.Role.String(), c.UserID)
+	if p := a.pseudonymOf(c.Tx, c.UserID); p != "" {
+		actor += " «" + p + "»"
+	}
 	_, err := c.Tx.AppendAudit(store.AuditEntry{
-		At: c.Now.Unix(), Actor: c.Tx.ActorLabel(c.Role.String(), c.UserID), Action: action, Detail: detail,
+		At: c.Now.Unix(), Actor: actor, Action: action, Detail: detail,
 	})
 	if err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)

@@ -47,11 +47,14 @@ func newAdminState(d Deps) adminState {
 	return s
 }
 
-// adminCommands are the admin commands, for the admin command menu and the refusal test.
+// adminCommands are the admin tools' commands, added to the admins' command menu (staff.go).
 var adminCommands = []string{"admin", "post", "scheduled", "audit"}
 
 // adminRoutes registers the admin tools. Every handler goes through adminOnly.
 func (a *App) adminRoutes(r *bot.Router) {
+	for _, name := range adminCommands {
+		a.adminCmds = append(a.adminCmds, staffCmd{name, "admin_cmd_" + name})
+	}
 	r.Command("admin", a.adminOnly(a.adminMenu))
 	r.Callback("ad:menu", a.adminOnly(a.adminMenu))
 	r.Command("audit", a.adminOnly(a.auditCmd))

@@ -36,6 +36,8 @@ type Deps struct {
 	PostChannels map[string]string
 	// TZ is the time zone schedules are read and shown in (PEERLINE_TZ; default Europe/Kyiv).
 	TZ *time.Location
+	// Hours are the peer consultants' service hours (zero: always open); see hours.go.
+	Hours Hours
 }
 
 // Retention is how long records are kept (zero values take the defaults).
@@ -63,6 +65,10 @@ type App struct {
 	treat, human *intake
 	// admin tools (admin_*.go)
 	adm adminState
+	// hours are the peer consultants' service hours (PEERLINE_HOURS).
+	hours Hours
+	// staff hooks and command lists: see staff.go.
+	staffHooks
 }
 
 // New returns the flows.
@@ -80,7 +86,9 @@ func New(d Deps) *App {
 		reprompts: map[bot.State]bot.HandlerFunc{},
 		treat:     newTreatmentIntake(),
 		human:     newHumanitarianIntake(),
+		hours:     d.Hours,
 	}
+	a.staffHooks = defaultStaffHooks()
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}
@@ -213,6 +221,8 @@ func (a *App) routes(r *bot.Router) {
 	a.sections["menu"] = a.menuCmd
 	a.sections["help"] = a.help
 
+	a.staffRoutes(r)
+
 	r.Fallback(a.fallback)
 	r.Stale(a.stale)
 	r.Other(a.other)
@@ -315,13 +325,15 @@ func (a *App) locale(next bot.HandlerFunc) bot.HandlerFunc {
 	}
 }
 
-// role sets c.Role from the sender's numeric id, on every update.
+// role sets c.Role from the sender's numeric id, on every update: admin for the admins from
+// configuration and invited admins, consultant for registered consultants (staff.go), else user.
 func (a *App) role(next bot.HandlerFunc) bot.HandlerFunc {
 	return func(c *bot.Ctx) (bot.Next, error) {
-		c.Role = bot.RoleUser
-		if a.admins[c.UserID] {
-			c.Role = bot.RoleAdmin
+		r, err := a.roleOf(c.Tx, c.UserID)
+		if err != nil {
+			return bot.Stay(), err
 		}
+		c.Role = r
 		return next(c)
 	}
 }

@@ -41,6 +41,8 @@ type Options struct {
 	Channels map[string]string
 	// TZ is the schedules' time zone (default Europe/Kyiv).
 	TZ *time.Location
+	// Hours are the consultants' service hours (zero: always open).
+	Hours handlers.Hours
 }
 
 // Clock is a settable clock for handlers.
@@ -109,14 +111,14 @@ func (h *Harness) start() {
 	h.DB = db
 	log := slog.New(slog.NewTextHandler(h.opt.Log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h.App = handlers.New(handlers.Deps{Content: h.Content, Locales: h.Loc, Admins: h.opt.Admins,
-		ConsultantsChat: h.opt.ConsultantsChat, Retention: h.opt.Retention, Log: log,
+		ConsultantsChat: h.opt.ConsultantsChat, Retention: h.opt.Retention, Log: log, Hours: h.opt.Hours,
 		PostChannels: h.opt.Channels, TZ: h.opt.TZ})
 	limits := bot.TelegramLimits()
 	limits.Off = !h.opt.Limits
 	h.Bot = bot.New(bot.Config{
 		Token: Token, APIURL: h.API.URL(), Limits: limits, Now: h.Clock.Now,
 		PollTimeout: 2 * time.Second, DrainTimeout: time.Second, Log: log,
-		Commands: h.App.Commands(), OnParked: h.App.OnParked, OnFlood: h.App.OnFlood,
+		Commands: h.App.Commands(), OnParked: h.App.OnParked, OnFlood: h.App.OnFlood, OnStart: h.App.OnStart,
 		Flood: h.opt.Flood, NoFloodLimit: h.opt.Flood == (bot.Rate{}),
 	}, db, h.App.Router())
 	ctx, cancel := context.WithCancel(context.Background())
