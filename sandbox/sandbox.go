@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"sync"
 	"time"
 
@@ -165,6 +166,7 @@ func (s *Sandbox) startBot() error {
 	app := handlers.New(handlers.Deps{
 		Content: s.content, Locales: s.loc, Admins: []int64{adminID}, ConsultantsChat: groupID,
 		Channels: map[int64]bool{channelUK: true, channelRU: true, channelEN: true}, Log: s.log,
+		PostChannels: map[string]string{"uk": strconv.FormatInt(channelUK, 10), "ru": strconv.FormatInt(channelRU, 10), "en": strconv.FormatInt(channelEN, 10)},
 	})
 	limits := bot.TelegramLimits()
 	limits.Off = true // a preview answers at once
