@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -39,17 +40,51 @@ func auditEntries(t *testing.T, h *handlerstest.Harness) []store.AuditEntry {
 	return out
 }
 
-// adminButtons are every admin button's callback data (a representative value for prefixes).
-var adminButtons = []string{"ad:menu", "ad:audit"}
+// adminButtons are every admin button's callback data; the post buttons name post #1, which
+// exists (published), so a missing check would act on it.
+var adminButtons = []string{
+	"ad:menu", "ad:audit",
+	"pd:new", "pd:v:uk", "pd:v:en", "pd:ed", "pd:btn", "pd:btnclr", "pd:o:pin", "pd:o:unpin", "pd:o:silent",
+	"pd:o:nopv", "pd:o:prot", "pd:miss", "pd:pv", "pd:pub", "pd:when", "pd:at:daily", "pd:at:mon",
+	"pd:at:month", "pd:ok", "pd:x", "pd:done",
+	"ps:list", "ps:o:1", "ps:pa:1", "ps:re:1", "ps:sk:1", "ps:x:1", "ps:et:1", "ps:ew:1",
+	"ps:rt:1:1795435200", "ps:del:1", "ps:nc:1",
+}
 
 // adminCommandsTested are every admin command.
-var adminCommandsTested = []string{"/admin", "/audit"}
+var adminCommandsTested = []string{"/admin", "/post", "/scheduled", "/audit", "/post@peerline_test_bot"}
 
 // TestAdmin_NonAdminIsRefusedEverywhere: a person who is not an admin gets exactly the
 // unknown-command answer for every admin command and the stale-button answer for every admin
-// button, and nothing changes in the store.
+// button, and nothing changes: no post, no audit entry, nothing in the channels.
 func TestAdmin_NonAdminIsRefusedEverywhere(t *testing.T) {
 	h := startAdmin(t, handlerstest.Options{})
+	ad := h.Person(adminID, "en")
+	onboard(ad, "en")
+	draftThree(t, h, ad)
+	ad.Press("pd:pv")
+	ad.Press("pd:pub")
+	runJob(t, h)
+	snapshot := func() string {
+		var b strings.Builder
+		_ = h.DB.View(func(tx *store.Tx) error {
+			posts, _ := tx.Posts()
+			for _, p := range posts {
+				fmt.Fprintf(&b, "%+v\n", p)
+				runs, _ := tx.PostRuns(p.ID)
+				fmt.Fprintf(&b, "%+v\n", runs)
+			}
+			latest, _ := tx.AuditLatest(100)
+			fmt.Fprintf(&b, "%+v\n", latest)
+			return nil
+		})
+		for _, ch := range []int64{chanUK, chanRU, chanEN} {
+			fmt.Fprintf(&b, "%+v\n", h.API.BotMessages(ch))
+		}
+		return b.String()
+	}
+	before := snapshot()
+
 	p := h.Person(4440001, "en")
 	onboard(p, "en")
 	menu := p.Last()
@@ -63,19 +98,20 @@ func TestAdmin_NonAdminIsRefusedEverywhere(t *testing.T) {
 	}
 	for _, data := range adminButtons {
 		t.Run(data, func(t *testing.T) {
-			before := len(h.API.CallsTo("answerCallbackQuery"))
+			n := len(h.API.CallsTo("answerCallbackQuery"))
 			p.PressOn(menu.ID, data)
 			answers := h.API.CallsTo("answerCallbackQuery")
-			if len(answers) != before+1 {
-				t.Fatalf("%s: %d answers, want 1", data, len(answers)-before)
+			if len(answers) != n+1 {
+				t.Fatalf("%s: %d answers, want 1", data, len(answers)-n)
 			}
 			if got, want := answers[len(answers)-1].Params["text"], h.T("en", "stale_button"); got != want {
 				t.Errorf("%s: answer %q, want %q", data, got, want)
 			}
 		})
 	}
-	if got := auditEntries(t, h); len(got) != 0 {
-		t.Errorf("audit entries after refusals: %d, want 0", len(got))
+	h.RunJob("posts")
+	if after := snapshot(); after != before {
+		t.Errorf("state changed by a non-admin:\nbefore %s\nafter %s", before, after)
 	}
 }
 
