@@ -132,3 +132,21 @@ func TestAdmin_AuditShowsChainStatus(t *testing.T) {
 		})
 	}
 }
+
+func TestAdmin_StaffInvitationIsAudited(t *testing.T) {
+	h := startAdmin(t, handlerstest.Options{})
+	ad := h.Person(adminID, "uk")
+	onboard(ad, "uk")
+	makeInvite(t, ad, "consultant")
+	got := auditEntries(t, h)
+	if len(got) != 1 || got[0].Action != "staff.invite" || got[0].Detail != "consultant" {
+		t.Fatalf("audit %+v, want one staff.invite consultant", got)
+	}
+	if strings.Contains(got[0].Actor, "5550001") || !strings.HasPrefix(got[0].Actor, "admin ") {
+		t.Errorf("actor %q, want a pseudonymous admin label", got[0].Actor)
+	}
+	ad.Send("/audit")
+	if !strings.Contains(ad.Last().Text, "staff.invite") {
+		t.Errorf("/audit does not show the entry: %q", ad.Last().Text)
+	}
+}
