@@ -66,6 +66,7 @@ type Content struct {
 	Places    Places
 	Steps     []Steps
 	Directory DirectoryFile
+	Campaigns []Campaign
 
 	countries       map[string]*Country
 	cards           map[string]*Card
@@ -130,6 +131,11 @@ var files = []struct {
 		}{&c.Steps}
 	}},
 	{"directory.toml", func(c *Content) any { return &c.Directory }},
+	{"campaigns.toml", func(c *Content) any {
+		return &struct {
+			Campaign *[]Campaign `toml:"campaign"`
+		}{&c.Campaigns}
+	}},
 }
 
 // extending files are not replaced by a file of the same name in the data folder, but extended

@@ -12,6 +12,7 @@ import (
 func (a *App) adminJobs(b *bot.Bot, db *store.DB) []bot.Job {
 	return []bot.Job{
 		a.postsJob(b, db),
+		a.campaignsJob(b),
 		{
 			// The audit log keeps a year (PEERLINE_RETENTION audit=); the chain stays verifiable.
 			Name: "audit-retention", Spec: "30 3 * * *", Grace: 24 * time.Hour,

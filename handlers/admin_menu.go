@@ -48,7 +48,7 @@ func newAdminState(d Deps) adminState {
 }
 
 // adminCommands are the admin tools' commands, added to the admins' command menu (staff.go).
-var adminCommands = []string{"admin", "post", "scheduled", "audit"}
+var adminCommands = []string{"admin", "post", "scheduled", "calendar", "audit"}
 
 // adminRoutes registers the admin tools. Every handler goes through adminOnly.
 func (a *App) adminRoutes(r *bot.Router) {
@@ -60,6 +60,7 @@ func (a *App) adminRoutes(r *bot.Router) {
 	r.Command("audit", a.adminOnly(a.auditCmd))
 	r.Callback("ad:audit", a.adminOnly(a.auditCmd))
 	a.postRoutes(r)
+	a.calendarRoutes(r)
 }
 
 // adminOnly lets admins through; anyone else is answered as if the command or button did not
@@ -80,7 +81,7 @@ func (a *App) adminOnly(h bot.HandlerFunc) bot.HandlerFunc {
 func (a *App) adminMenu(c *bot.Ctx) (bot.Next, error) {
 	kb := bot.Keyboard{
 		bot.Row(bot.Btn(a.t(c, "admin_btn_post"), "pd:new")),
-		bot.Row(bot.Btn(a.t(c, "admin_btn_scheduled"), "ps:list")),
+		bot.Row(bot.Btn(a.t(c, "admin_btn_scheduled"), "ps:list"), bot.Btn(a.t(c, "admin_btn_calendar"), "cal:m")),
 		bot.Row(bot.Btn(a.t(c, "admin_btn_audit"), "ad:audit")),
 	}
 	c.Show(a.t(c, "admin_menu"), kb)

@@ -49,10 +49,11 @@ var adminButtons = []string{
 	"pd:at:month", "pd:ok", "pd:x", "pd:done",
 	"ps:list", "ps:o:1", "ps:pa:1", "ps:re:1", "ps:sk:1", "ps:x:1", "ps:et:1", "ps:ew:1",
 	"ps:rt:1:1795435200", "ps:del:1", "ps:nc:1",
+	"cal:m", "cal:d:aids",
 }
 
 // adminCommandsTested are every admin command.
-var adminCommandsTested = []string{"/admin", "/post", "/scheduled", "/audit", "/post@peerline_test_bot"}
+var adminCommandsTested = []string{"/admin", "/post", "/scheduled", "/calendar", "/audit", "/post@peerline_test_bot"}
 
 // TestAdmin_NonAdminIsRefusedEverywhere: a person who is not an admin gets exactly the
 // unknown-command answer for every admin command and the stale-button answer for every admin
