@@ -61,6 +61,7 @@ func (a *App) adminRoutes(r *bot.Router) {
 	r.Callback("ad:audit", a.adminOnly(a.auditCmd))
 	a.postRoutes(r)
 	a.calendarRoutes(r)
+	a.callsAdminRoutes(r)
 }
 
 // adminOnly lets admins through; anyone else is answered as if the command or button did not
@@ -82,6 +83,7 @@ func (a *App) adminMenu(c *bot.Ctx) (bot.Next, error) {
 	kb := bot.Keyboard{
 		bot.Row(bot.Btn(a.t(c, "admin_btn_post"), "pd:new")),
 		bot.Row(bot.Btn(a.t(c, "admin_btn_scheduled"), "ps:list"), bot.Btn(a.t(c, "admin_btn_calendar"), "cal:m")),
+		bot.Row(bot.Btn(a.t(c, "admin_btn_calls"), "ac:list")),
 		bot.Row(bot.Btn(a.t(c, "admin_btn_audit"), "ad:audit")),
 	}
 	c.Show(a.t(c, "admin_menu"), kb)

@@ -50,6 +50,8 @@ var adminButtons = []string{
 	"ps:list", "ps:o:1", "ps:pa:1", "ps:re:1", "ps:sk:1", "ps:x:1", "ps:et:1", "ps:ew:1",
 	"ps:rt:1:1795435200", "ps:del:1", "ps:nc:1",
 	"cal:m", "cal:d:aids",
+	"ac:list", "ac:new", "ac:e:EHRA-01-03", "ac:rm:EHRA-01-03", "ac:save", "ac:x", "ac:post:EHRA-01-03",
+	"ac:rem:EHRA-01-03", "ac:rd:EHRA-01-03:3",
 }
 
 // adminCommandsTested are every admin command.
@@ -75,6 +77,8 @@ func TestAdmin_NonAdminIsRefusedEverywhere(t *testing.T) {
 				runs, _ := tx.PostRuns(p.ID)
 				fmt.Fprintf(&b, "%+v\n", runs)
 			}
+			calls, _ := tx.StoredCalls()
+			fmt.Fprintf(&b, "%+v\n", calls)
 			latest, _ := tx.AuditLatest(100)
 			fmt.Fprintf(&b, "%+v\n", latest)
 			return nil

@@ -45,7 +45,7 @@ var migrations = []migration{
 		return err
 	}},
 	{"channel posts", func(tx *bolt.Tx, _ *keyring) error {
-		for _, name := range [][]byte{bucketPosts, bucketPostRuns} {
+		for _, name := range [][]byte{bucketPosts, bucketPostRuns, bucketCalls} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}
