@@ -4,7 +4,13 @@ import (
 	"encoding/json"
 	"errors"
 	"hash/fnv"
+	"io"
+	"net/http"
 	"strconv"
+	"strings"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
 
 // MediaFile is a media file of a channel post, by file id.
@@ -171,4 +177,63 @@ func (b *Bot) Query(method string, params map[string]string) (json.RawMessage, e
 		return nil, &QueryError{Reason: "unreachable"}
 	}
 	return res, nil
+}
+
+// Download fetches a file a person sent (getFile, then the file URL), refusing files larger
+// than max bytes. It is for small documents such as a directory CSV; call it outside any store
+// transaction.
+func (b *Bot) Download(fileID string, max int64) ([]byte, error) {
+	res, err := b.Query("getFile", map[string]string{"file_id": fileID})
+	if err != nil {
+		return nil, err
+	}
+	var f struct {
+		FileSize int64  `json:"file_size"`
+		FilePath string `json:"file_path"`
+	}
+	if err := json.Unmarshal(res, &f); err != nil || f.FilePath == "" {
+		return nil, &QueryError{Reason: "no file path"}
+	}
+	if f.FileSize > max {
+		return nil, &QueryError{Code: 413, Reason: "file too large"}
+	}
+	url := strings.TrimRight(b.cfg.APIURL, "/") + "/file/bot" + b.cfg.Token + "/" + f.FilePath
+	client := &http.Client{Timeout: 20 * time.Second}
+	resp, err := client.Get(url)
+	if err != nil {
+		return nil, &QueryError{Reason: "unreachable"} // the error text would carry the token
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, &QueryError{Code: resp.StatusCode, Reason: "download failed"}
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, max+1))
+	if err != nil {
+		return nil, &QueryError{Reason: "download interrupted"}
+	}
+	if int64(len(data)) > max {
+		return nil, &QueryError{Code: 413, Reason: "file too large"}
+	}
+	return data, nil
+}
+
+// SendFile uploads data as a document named name to chatID with an optional HTML caption, now,
+// outside the outbox (an export an admin asked for; if it fails the caller says so). Call it
+// outside any store transaction.
+func (b *Bot) SendFile(chatID int64, name string, data []byte, caption string) error {
+	if b.sendAPI == nil {
+		return &QueryError{Reason: "not running"}
+	}
+	params := tgbotapi.Params{"chat_id": strconv.FormatInt(chatID, 10)}
+	if caption != "" {
+		params["caption"] = caption
+		params["parse_mode"] = "HTML"
+	}
+	_, err := b.sendAPI.api.UploadFiles("sendDocument", params,
+		[]tgbotapi.RequestFile{{Name: "document", Data: tgbotapi.FileBytes{Name: name, Bytes: data}}})
+	if err != nil {
+		ce := classify(err, b.cfg.Token)
+		return &QueryError{Code: ce.Code, Reason: reasonOf(ce.Description)}
+	}
+	return nil
 }

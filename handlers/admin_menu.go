@@ -20,6 +20,8 @@ type adminState struct {
 	channels []postChannel
 	// grace is how late a missed post run may still be sent (default 1 h).
 	grace time.Duration
+	// contentDir is where directory imports are written (Deps.ContentDir).
+	contentDir string
 }
 
 // postChannel is a channel a post's version goes to.
@@ -29,7 +31,7 @@ type postChannel struct {
 }
 
 func newAdminState(d Deps) adminState {
-	s := adminState{tz: d.TZ, grace: time.Hour}
+	s := adminState{tz: d.TZ, grace: time.Hour, contentDir: d.ContentDir}
 	if s.tz == nil {
 		s.tz = time.UTC
 		if loc, err := time.LoadLocation("Europe/Kyiv"); err == nil {
@@ -48,7 +50,7 @@ func newAdminState(d Deps) adminState {
 }
 
 // adminCommands are the admin tools' commands, added to the admins' command menu (staff.go).
-var adminCommands = []string{"admin", "post", "scheduled", "calendar", "audit"}
+var adminCommands = []string{"admin", "post", "scheduled", "calendar", "directory", "audit"}
 
 // adminRoutes registers the admin tools. Every handler goes through adminOnly.
 func (a *App) adminRoutes(r *bot.Router) {
@@ -62,6 +64,7 @@ func (a *App) adminRoutes(r *bot.Router) {
 	a.postRoutes(r)
 	a.calendarRoutes(r)
 	a.callsAdminRoutes(r)
+	a.directoryRoutes(r)
 }
 
 // adminOnly lets admins through; anyone else is answered as if the command or button did not
@@ -83,7 +86,7 @@ func (a *App) adminMenu(c *bot.Ctx) (bot.Next, error) {
 	kb := bot.Keyboard{
 		bot.Row(bot.Btn(a.t(c, "admin_btn_post"), "pd:new")),
 		bot.Row(bot.Btn(a.t(c, "admin_btn_scheduled"), "ps:list"), bot.Btn(a.t(c, "admin_btn_calendar"), "cal:m")),
-		bot.Row(bot.Btn(a.t(c, "admin_btn_calls"), "ac:list")),
+		bot.Row(bot.Btn(a.t(c, "admin_btn_calls"), "ac:list"), bot.Btn(a.t(c, "admin_btn_directory"), "dir:m")),
 		bot.Row(bot.Btn(a.t(c, "admin_btn_audit"), "ad:audit")),
 	}
 	c.Show(a.t(c, "admin_menu"), kb)

@@ -52,10 +52,11 @@ var adminButtons = []string{
 	"cal:m", "cal:d:aids",
 	"ac:list", "ac:new", "ac:e:EHRA-01-03", "ac:rm:EHRA-01-03", "ac:save", "ac:x", "ac:post:EHRA-01-03",
 	"ac:rem:EHRA-01-03", "ac:rd:EHRA-01-03:3",
+	"dir:m", "dir:x", "dir:ok", "dir:no",
 }
 
 // adminCommandsTested are every admin command.
-var adminCommandsTested = []string{"/admin", "/post", "/scheduled", "/calendar", "/audit", "/post@peerline_test_bot"}
+var adminCommandsTested = []string{"/admin", "/post", "/scheduled", "/calendar", "/directory", "/directory export", "/audit", "/post@peerline_test_bot"}
 
 // TestAdmin_NonAdminIsRefusedEverywhere: a person who is not an admin gets exactly the
 // unknown-command answer for every admin command and the stale-button answer for every admin
@@ -115,6 +116,10 @@ func TestAdmin_NonAdminIsRefusedEverywhere(t *testing.T) {
 		})
 	}
 	h.RunJob("posts")
+	h.App.WaitBackground()
+	if n := len(h.API.CallsTo("sendDocument")); n != 0 {
+		t.Errorf("a non-admin got %d documents", n)
+	}
 	if after := snapshot(); after != before {
 		t.Errorf("state changed by a non-admin:\nbefore %s\nafter %s", before, after)
 	}

@@ -36,6 +36,9 @@ type Deps struct {
 	PostChannels map[string]string
 	// TZ is the time zone schedules are read and shown in (PEERLINE_TZ; default Europe/Kyiv).
 	TZ *time.Location
+	// ContentDir is the data folder's content/ directory, where a directory CSV sent by an admin
+	// is imported ("" turns the import off).
+	ContentDir string
 	// Hours are the peer consultants' service hours (zero: always open); see hours.go.
 	Hours Hours
 }
@@ -64,7 +67,8 @@ type App struct {
 	// the guided intakes
 	treat, human *intake
 	// admin tools (admin_*.go)
-	adm adminState
+	adm  adminState
+	dirs directoryState
 	// hours are the peer consultants' service hours (PEERLINE_HOURS).
 	hours Hours
 	// staff hooks and command lists: see staff.go.

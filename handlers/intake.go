@@ -257,7 +257,7 @@ func (a *App) intakeResult(in *intake, c *bot.Ctx) (bot.Next, error) {
 	for _, s := range a.content.StepsFor(k) {
 		c.Reply("<b>"+s.Title.In(c.Lang)+"</b>\n\n"+s.Text.In(c.Lang)+"\n\n"+a.sourcesLine(c, s.Meta), nil)
 	}
-	services := a.content.Match(k)
+	services := a.directory().Match(k)
 	var b strings.Builder
 	if len(services) == 0 {
 		b.WriteString(a.t(c, "in_no_services"))
@@ -312,7 +312,7 @@ func (a *App) serviceText(c *bot.Ctx, s *content.Service) string {
 	if n := s.Notes.In(c.Lang); n != "" {
 		b.WriteString("\n  " + n)
 	}
-	if a.content.Directory.Stale(s, c.Now) {
+	if a.directory().Directory.Stale(s, c.Now) {
 		b.WriteString("\n  <i>" + a.t(c, "in_last_verified", map[string]any{"Date": a.date(c, s.Verified)}) + "</i>")
 	}
 	return b.String()

@@ -2,6 +2,7 @@ package fakeapi
 
 import (
 	"encoding/json"
+	"net/http"
 	"strconv"
 	"strings"
 )
@@ -13,6 +14,59 @@ import (
 type adminState struct {
 	status map[int64]string // chat → the bot's status; default "administrator" in channels
 	pinned map[int64][]int  // chat → pinned message ids, oldest first
+	files  map[string][]byte // file id → content of documents sent with SendFile
+}
+
+// SendFile delivers a document with content data (and an optional caption) from u in their
+// private chat; the bot can download it with getFile and the file URL.
+func (s *Server) SendFile(u User, name, caption string, data []byte) Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.registerUser(u)
+	id := s.newFileID("document")
+	if s.admin.files == nil {
+		s.admin.files = map[string][]byte{}
+	}
+	s.admin.files[id] = append([]byte(nil), data...)
+	rec := &msgRec{Message: Message{FromUser: u.ID, Text: caption, HTML: caption, Document: id, FileName: name}}
+	return s.userMessage(c, wireUser(u), rec)
+}
+
+// getFile answers a File for a document sent with SendFile.
+func (s *Server) getFile(q *request) reply {
+	id := q.get("file_id")
+	return s.withLock(func() (reply, any) {
+		data, ok := s.admin.files[id]
+		if !ok {
+			return badRequest("Bad Request: invalid file_id"), nil
+		}
+		type file struct {
+			FileID       string `json:"file_id"`
+			FileUniqueID string `json:"file_unique_id"`
+			FileSize     int    `json:"file_size"`
+			FilePath     string `json:"file_path"`
+		}
+		return reply{}, file{id, uniqueID(id), len(data), "documents/" + id}
+	})
+}
+
+// serveFile serves /file/bot<token>/documents/<file id>.
+func (s *Server) serveFile(w http.ResponseWriter, r *http.Request) {
+	rest := strings.TrimPrefix(r.URL.Path, "/file/bot")
+	token, path, _ := strings.Cut(rest, "/")
+	if s.opt.Token != "" && token != s.opt.Token {
+		http.Error(w, "Unauthorized", http.StatusUnauthorized)
+		return
+	}
+	s.mu.Lock()
+	data, ok := s.admin.files[strings.TrimPrefix(path, "documents/")]
+	s.mu.Unlock()
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	_, _ = w.Write(data)
 }
 
 // SetBotStatus sets what getChatMember says about the bot in chat: "administrator",
