@@ -12,8 +12,8 @@ import (
 
 // adminState is guarded by Server.mu.
 type adminState struct {
-	status map[int64]string // chat → the bot's status; default "administrator" in channels
-	pinned map[int64][]int  // chat → pinned message ids, oldest first
+	status map[int64]string  // chat → the bot's status; default "administrator" in channels
+	pinned map[int64][]int   // chat → pinned message ids, oldest first
 	files  map[string][]byte // file id → content of documents sent with SendFile
 }
 
