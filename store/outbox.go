@@ -25,6 +25,10 @@ type OutboxEntry struct {
 	Ref string `json:"r,omitempty"`
 	// Created is the enqueue time (unix ms), for latency metrics and expiry.
 	Created int64 `json:"t,omitempty"`
+	// Once marks a call that must never be made twice (a channel post): before it is made its
+	// Ref records the attempt; if its outcome is unknown (the answer was lost, or the bot stopped
+	// during the call) it is not repeated, and the Ref says "unknown" instead. Requires Ref.
+	Once bool `json:"o,omitempty"`
 	// Trail, when set, schedules the sent message for deletion this many seconds after it is
 	// sent (the person's safe mode).
 	Trail int64 `json:"tr,omitempty"`
