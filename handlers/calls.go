@@ -16,7 +16,10 @@ func (a *App) calls(c *bot.Ctx) (bot.Next, error) {
 	if !c.IsPrivate() {
 		return bot.Stay(), nil
 	}
-	open, closed := a.content.CallsAt(c.Now)
+	open, closed, err := a.callsAt(c)
+	if err != nil {
+		return bot.Stay(), err
+	}
 	showClosed := c.Data == "calls:closed"
 	list := open
 	title := a.t(c, "calls_open_title")
@@ -45,7 +48,10 @@ func (a *App) calls(c *bot.Ctx) (bot.Next, error) {
 
 func (a *App) call(c *bot.Ctx) (bot.Next, error) {
 	number, part, _ := strings.Cut(strings.TrimPrefix(c.Data, "call:"), ":")
-	x, ok := a.content.Call(number)
+	x, ok, err := a.findCall(c, number)
+	if err != nil {
+		return bot.Stay(), err
+	}
 	if !ok {
 		return a.stale(c)
 	}
@@ -83,7 +89,11 @@ func (a *App) callText(c *bot.Ctx, x *content.Call, isOpen bool) string {
 	if len(x.Criteria) > 0 {
 		b.WriteString("<b>" + a.t(c, "call_criteria") + "</b>\n")
 		for _, cr := range x.Criteria {
-			b.WriteString("• " + cr.Name.In(c.Lang) + " — " + strconv.Itoa(cr.Weight) + "%\n")
+			b.WriteString("• " + cr.Name.In(c.Lang))
+			if cr.Weight > 0 {
+				b.WriteString(" — " + strconv.Itoa(cr.Weight) + "%")
+			}
+			b.WriteString("\n")
 		}
 		b.WriteString("\n")
 	}

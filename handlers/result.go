@@ -197,7 +197,7 @@ func (a *App) urgentNote(c *bot.Ctx) string {
 
 // servicesText lists the services for the case, local ones first.
 func (a *App) servicesText(in *intake, c *bot.Ctx) string {
-	services := a.content.Match(caseOf(in, c))
+	services := a.directory().Match(caseOf(in, c)) // the live directory (admins may import one)
 	if len(services) == 0 {
 		return a.t(c, "in_no_services")
 	}
