@@ -29,14 +29,11 @@ func ostInWarsaw(p *handlerstest.Person) string {
 	p.Press("tr:where:abroad")
 	p.Press("tr:cty:PL")
 	p.Press("tr:city:warsaw")
+	p.Press("tr:from:kharkiv")
 	p.Press("tr:med:methadone")
-	n := len(p.Messages())
 	p.Press("tr:doc:done")
-	var b strings.Builder
-	for _, m := range p.Messages()[n:] {
-		b.WriteString(m.Text + "\n")
-	}
-	return b.String()
+	p.Press("tr:res:svc") // the result's "services near you", edited in place
+	return p.Last().Text
 }
 
 func TestDirectory_CSVRefusedWithLinesOrAppliedWithoutRestart(t *testing.T) {
