@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
 
 // MediaFile is a media file of a channel post, by file id.
@@ -224,15 +222,17 @@ func (b *Bot) SendFile(chatID int64, name string, data []byte, caption string) e
 	if b.sendAPI == nil {
 		return &QueryError{Reason: "not running"}
 	}
-	params := tgbotapi.Params{"chat_id": strconv.FormatInt(chatID, 10)}
+	params := map[string]string{"chat_id": strconv.FormatInt(chatID, 10)}
 	if caption != "" {
 		params["caption"] = caption
 		params["parse_mode"] = "HTML"
 	}
-	_, err := b.sendAPI.api.UploadFiles("sendDocument", params,
-		[]tgbotapi.RequestFile{{Name: "document", Data: tgbotapi.FileBytes{Name: name, Bytes: data}}})
+	_, err := b.sendAPI.upload("sendDocument", params, "document", name, data)
 	if err != nil {
-		ce := classify(err, b.cfg.Token)
+		var ce *CallError
+		if !errors.As(err, &ce) {
+			ce = classify(err, b.cfg.Token)
+		}
 		return &QueryError{Code: ce.Code, Reason: reasonOf(ce.Description)}
 	}
 	return nil

@@ -663,7 +663,7 @@ func (o *outbox) afterSettle(now time.Time) {
 // updates the gauges. Called with mu held.
 func (o *outbox) checkPressure(now time.Time) {
 	rate := o.rate.perSecond(now)
-	limit := max(float64(o.minBacklog), rate*o.maxDrain.Seconds())
+	limit := o.backlogLimit(rate)
 	backlog := float64(o.queued)
 	o.metrics.OutboxQueued.Store(int64(o.queued))
 	o.metrics.setDrain(backlog / max(rate, 1))
@@ -680,6 +680,19 @@ func (o *outbox) checkPressure(now time.Time) {
 		o.metrics.Backpressure.Store(0)
 		o.log.Info("backpressure over: taking updates again", "backlog", o.queued, "send_rate", int(rate))
 	}
+}
+
+// headroom is how many more calls fit in the backlog before backpressure starts.
+func (o *outbox) headroom() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return int(o.backlogLimit(o.rate.perSecond(o.clock()))) - o.queued
+}
+
+// backlogLimit is the backlog over which backpressure starts: what the outbox sends in maxDrain
+// at rate, and at least minBacklog.
+func (o *outbox) backlogLimit(rate float64) float64 {
+	return max(float64(o.minBacklog), rate*o.maxDrain.Seconds())
 }
 
 // pressured returns a channel that is closed when backpressure ends, or nil if it is off.

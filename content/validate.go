@@ -12,7 +12,8 @@ func (c *Content) validate() []Problem {
 	var probs []Problem
 	for _, v := range []func() []Problem{
 		c.validatePlaces, c.validateEmergency, c.validateFirstAid, c.validateCombos, c.validateNPS,
-		c.validateMembership, c.validateCalls, c.validateAbout, c.validateSteps, c.validateDirectory, c.validateCampaigns,
+		c.validateMembership, c.validateCalls, c.validateAbout, c.validateSteps, c.validateDirectory,
+		c.validateMarks, c.validateUrgent, c.validateCampaigns,
 	} {
 		probs = append(probs, v()...)
 	}

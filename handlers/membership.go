@@ -86,42 +86,44 @@ func (a *App) memAsk(c *bot.Ctx, s bot.State) (bot.Next, error) {
 	step := func(n int) string { return a.t(c, "form_step", map[string]any{"N": n, "Of": len(memSteps) - 1}) + "\n" }
 	switch s {
 	case stateMemType:
-		c.Show(step(1)+a.t(c, "mem_q_type"), bot.Keyboard{
+		// The privacy promise's one exception, said where it applies.
+		a.showStep(c, a.t(c, "ux_mem_privacy")+"\n\n"+step(1)+a.t(c, "mem_q_type"), bot.Keyboard{
 			bot.Row(bot.Btn(a.t(c, "mem_type_person"), "ma:type:person"), bot.Btn(a.t(c, "mem_type_org"), "ma:type:org")),
 			a.memNav(c, s),
 		})
 	case stateMemCountry:
 		var buttons []bot.Button
-		for _, rc := range a.content.Member.Countries {
+		for _, rc := range a.sortedRegionCountries(c.Lang) {
 			buttons = append(buttons, bot.Btn(rc.Name.In(c.Lang), "ma:country:"+rc.Code))
 		}
 		kb := bot.Grid(3, buttons...)
 		kb = append(kb, bot.Row(bot.Btn(a.t(c, "mem_outside"), "ma:country:"+outsideRegion)), a.memNav(c, s))
-		c.Show(step(2)+a.t(c, "mem_q_country"), kb)
+		a.showStep(c, step(2)+a.t(c, "mem_q_country"), kb)
 	case stateMemName:
 		q := "mem_q_name_person"
 		if c.ConvData["type"] == "org" {
 			q = "mem_q_name_org"
 		}
-		c.Show(step(3)+a.t(c, q), bot.Keyboard{a.memNav(c, s)})
+		a.showStep(c, step(3)+a.t(c, q), bot.Keyboard{a.memNav(c, s)})
 	case stateMemEmail:
-		c.Show(step(4)+a.t(c, "mem_q_email"), bot.Keyboard{a.memNav(c, s)})
+		a.showStep(c, step(4)+a.t(c, "mem_q_email"), bot.Keyboard{a.memNav(c, s)})
 	case stateMemLangs:
-		c.Show(step(5)+a.t(c, "mem_q_langs"), bot.Keyboard{
+		a.showStep(c, step(5)+a.t(c, "mem_q_langs"), bot.Keyboard{
 			bot.Row(bot.Btn("English", "ma:langs:en"), bot.Btn("Русский", "ma:langs:ru")),
 			bot.Row(bot.Btn(a.t(c, "mem_langs_both"), "ma:langs:both")),
 			a.memNav(c, s),
 		})
 	case stateMemMotivation:
-		c.Show(step(6)+a.t(c, "mem_q_motivation"), bot.Keyboard{a.memNav(c, s)})
+		a.showStep(c, step(6)+a.t(c, "mem_q_motivation"), bot.Keyboard{a.memNav(c, s)})
 	case stateMemAgree:
-		c.Show(step(7)+a.t(c, "mem_q_agree"), bot.Keyboard{
+		a.showStep(c, step(7)+a.t(c, "mem_q_agree"), bot.Keyboard{
 			bot.Row(bot.Btn(a.t(c, "mem_agree_yes"), "ma:agree")),
 			a.memNav(c, s),
 		})
 	case stateMemConfirm:
-		c.Show(a.memSummary(c, false)+"\n\n"+a.t(c, "mem_confirm_note"), bot.Keyboard{
+		a.showStep(c, a.memSummary(c, false)+"\n\n"+a.t(c, "mem_confirm_note"), bot.Keyboard{
 			bot.Row(bot.Btn(a.t(c, "mem_send"), "ma:send")),
+			bot.Row(bot.Btn(a.t(c, "ux_mem_edit"), "ma:edit")),
 			bot.Row(bot.Btn(a.t(c, "mem_restart"), "ma:start")),
 			a.memNav(c, s),
 		})
@@ -179,7 +181,7 @@ func (a *App) memButton(c *bot.Ctx) (bot.Next, error) {
 	switch {
 	case cmd == "type" && c.Conv == stateMemType && (arg == "person" || arg == "org"):
 		c.ConvData["type"] = arg
-		return a.memAsk(c, stateMemCountry)
+		return a.memNext(c, stateMemCountry)
 	case cmd == "country" && c.Conv == stateMemCountry:
 		if _, ok := a.content.RegionCountry(arg); !ok && arg != outsideRegion {
 			return a.stale(c)
@@ -188,15 +190,36 @@ func (a *App) memButton(c *bot.Ctx) (bot.Next, error) {
 		if arg == outsideRegion {
 			c.Answer(a.t(c, "mem_outside_note"))
 		}
-		return a.memAsk(c, stateMemName)
+		return a.memNext(c, stateMemName)
 	case cmd == "langs" && c.Conv == stateMemLangs && (arg == "en" || arg == "ru" || arg == "both"):
 		c.ConvData["langs"] = arg
-		return a.memAsk(c, stateMemMotivation)
+		return a.memNext(c, stateMemMotivation)
 	case cmd == "agree" && c.Conv == stateMemAgree:
 		c.ConvData["agreed"] = "yes"
 		return a.memAsk(c, stateMemConfirm)
 	case cmd == "send" && c.Conv == stateMemConfirm:
 		return a.memSend(c)
+	case cmd == "edit" && c.Conv == stateMemConfirm && arg == "":
+		// which answer to change
+		labels := map[bot.State]string{stateMemType: "mem_f_type", stateMemCountry: "mem_f_country", stateMemName: "mem_f_name",
+			stateMemEmail: "mem_f_email", stateMemLangs: "mem_f_langs", stateMemMotivation: "mem_f_motivation"}
+		var buttons []bot.Button
+		for _, s := range memEditable {
+			buttons = append(buttons, bot.Btn("✏️ "+a.t(c, labels[s]), "ma:edit:"+string(s)))
+		}
+		kb := bot.Grid(2, buttons...)
+		kb = append(kb, bot.Row(bot.Btn(a.t(c, "btn_back"), "ma:edit:"+string(stateMemConfirm))))
+		a.showStep(c, a.t(c, "ux_mem_edit_which"), kb)
+		return bot.Stay(), nil
+	case cmd == "edit" && c.Conv == stateMemConfirm && arg == string(stateMemConfirm):
+		return a.memAsk(c, stateMemConfirm)
+	case cmd == "edit" && c.Conv == stateMemConfirm:
+		for _, s := range memEditable {
+			if string(s) == arg {
+				c.ConvData["review"] = "1"
+				return a.memAsk(c, s)
+			}
+		}
 	}
 	return a.stale(c)
 }
@@ -206,31 +229,59 @@ func (a *App) memButton(c *bot.Ctx) (bot.Next, error) {
 func (a *App) memText(c *bot.Ctx) (bot.Next, error) {
 	text := strings.TrimSpace(c.Text)
 	c.ShowAsNew()
+	if text == "" {
+		// a photo, voice message or file where a typed answer is expected
+		return a.memReask(c, "ux_media_in_form", c.Conv)
+	}
+	// Urgent words open the card (and the question stays), except in the motivation, where an
+	// organisation may well write about overdose prevention.
+	if c.Conv != stateMemMotivation {
+		if shown, err := a.urgentCard(c); shown || err != nil {
+			return bot.Stay(), err
+		}
+	}
 	switch c.Conv {
 	case stateMemName:
 		if !plainText(text, 2, 200) {
-			c.Reply(a.t(c, "mem_bad_name"), nil)
-			return a.memAsk(c, stateMemName)
+			return a.memReask(c, "mem_bad_name", stateMemName)
 		}
 		c.ConvData["name"] = text
-		return a.memAsk(c, stateMemEmail)
+		return a.memNext(c, stateMemEmail)
 	case stateMemEmail:
 		if !validEmail(text) {
-			c.Reply(a.t(c, "mem_bad_email"), nil)
-			return a.memAsk(c, stateMemEmail)
+			return a.memReask(c, "mem_bad_email", stateMemEmail)
 		}
 		c.ConvData["email"] = text
-		return a.memAsk(c, stateMemLangs)
+		return a.memNext(c, stateMemLangs)
 	case stateMemMotivation:
 		if !plainText(text, 10, 1000) {
-			c.Reply(a.t(c, "mem_bad_motivation"), nil)
-			return a.memAsk(c, stateMemMotivation)
+			return a.memReask(c, "mem_bad_motivation", stateMemMotivation)
 		}
 		c.ConvData["motivation"] = text
-		return a.memAsk(c, stateMemAgree)
+		return a.memNext(c, stateMemAgree)
 	}
-	c.Reply(a.t(c, "form_use_buttons"), nil)
-	return a.memAsk(c, c.Conv)
+	return a.memReask(c, "form_use_buttons", c.Conv)
+}
+
+// memEditable are the answers the review lets the person change one by one.
+var memEditable = []bot.State{stateMemType, stateMemCountry, stateMemName, stateMemEmail, stateMemLangs, stateMemMotivation}
+
+// memNext goes to step next, or, when the person is changing one answer from the review, back
+// to the review.
+func (a *App) memNext(c *bot.Ctx, next bot.State) (bot.Next, error) {
+	if c.ConvData["review"] == "1" {
+		delete(c.ConvData, "review")
+		return a.memAsk(c, stateMemConfirm)
+	}
+	return a.memAsk(c, next)
+}
+
+// memReask asks step s again with a notice, on the question already on screen.
+func (a *App) memReask(c *bot.Ctx, notice string, s bot.State) (bot.Next, error) {
+	var next bot.Next
+	var err error
+	a.reask(c, a.t(c, notice), func() { next, err = a.memAsk(c, s) })
+	return next, err
 }
 
 // memSend delivers the application to the secretariat and gives the person a reference code.
