@@ -20,7 +20,7 @@ func waitFor(t *testing.T, h *handlerstest.Harness, p *handlerstest.Person, s st
 	h.Settle()
 }
 
-// ostInWarsaw runs the OST intake for Warsaw and returns the result text.
+// ostInWarsaw runs the OST intake for Warsaw and returns the services part of the result.
 func ostInWarsaw(p *handlerstest.Person) string {
 	p.Send("/menu")
 	p.Press("tr:start")
@@ -32,7 +32,7 @@ func ostInWarsaw(p *handlerstest.Person) string {
 	p.Press("tr:from:kharkiv")
 	p.Press("tr:med:methadone")
 	p.Press("tr:doc:done")
-	p.Press("tr:res:svc") // the result's "services near you", edited in place
+	p.Press("tr:res:svc")
 	return p.Last().Text
 }
 
