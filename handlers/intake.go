@@ -218,6 +218,18 @@ func (a *App) intakeText(in *intake) bot.HandlerFunc {
 				}
 			}
 		}
+		// A topic typed at the first question ("метадон", "житло"): the button it means.
+		if section, ok := a.content.Intent(text); ok && (c.Conv == trTopic || c.Conv == huNeed) {
+			need, isNeed := strings.CutPrefix(section, "hum_")
+			switch {
+			case c.Conv == trTopic && containsStr(content.Treatments, section):
+				c.ConvData["topic"] = section
+				return a.goTo(in, c, trSituation)
+			case c.Conv == huNeed && isNeed:
+				c.ConvData["topic"] = need
+				return a.goTo(in, c, in.state(whereStep))
+			}
+		}
 		if !isPlaceStep(in, c.Conv) {
 			a.reask(c, a.t(c, "form_use_buttons"), func() { a.askStep(in, c, c.Conv) })
 			return bot.Stay(), nil

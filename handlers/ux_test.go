@@ -584,3 +584,23 @@ func TestSOSKeyboardComesBackInSafeMode(t *testing.T) {
 		t.Error("after safe mode deleted the chat, the next answer did not bring the 🆘 keyboard back")
 	}
 }
+
+// TestTypedTopicAtTheFirstQuestion: the first question of an intake takes a typed topic.
+func TestTypedTopicAtTheFirstQuestion(t *testing.T) {
+	texts := map[string][2]string{"uk": {"метадон", "житло"}, "ru": {"мне нужен метадон", "жильё"}, "en": {"methadone", "housing"}}
+	for i, lang := range uxLangs {
+		h := handlerstest.Start(t, handlerstest.Options{})
+		p := h.Person(int64(6500+i), lang)
+		onboard(p, lang)
+		p.Send("/treatment")
+		p.Send(texts[lang][0])
+		if !p.HasButton("tr:sit:keep") {
+			t.Errorf("%s: typed OST at the first question: %q", lang, p.Last().Text)
+		}
+		p.Send("/humanitarian")
+		p.Send(texts[lang][1])
+		if !p.HasButton("hu:where:ua") {
+			t.Errorf("%s: typed housing at the first question: %q", lang, p.Last().Text)
+		}
+	}
+}
