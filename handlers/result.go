@@ -355,3 +355,15 @@ func (a *App) resultStepsAgain(c *bot.Ctx, id string) bool {
 	}
 	return false
 }
+
+// resultSummary is what the person told the intake whose result is on screen (for the consultant
+// handoff's ask:<topic>: the case card's intake summary), and the flow; ok is false when the
+// conversation is not at an intake's result.
+func (a *App) resultSummary(c *bot.Ctx) (summary, flow string, ok bool) {
+	for _, in := range []*intake{a.treat, a.human} {
+		if c.Conv == in.state(resultStep) {
+			return in.summary(a, c), in.flow, true
+		}
+	}
+	return "", "", false
+}

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/ehra/peerline/bot"
 )
 
 func TestNowLines(t *testing.T) {
@@ -27,5 +29,18 @@ func TestNowLines(t *testing.T) {
 		if n := utf8.RuneCountInString(strings.NewReplacer("<b>", "", "</b>", "").Replace(l)); n > 60 {
 			t.Errorf("a long heading is not kept short (%d letters): %q", n, l)
 		}
+	}
+}
+
+func TestResultSummaryOnlyAtAResult(t *testing.T) {
+	a := newTestApp(t, false)
+	c := &bot.Ctx{Lang: "en", Conv: trDocs, ConvData: map[string]string{"topic": "ost", "country": "UA", "region": "kharkiv"}}
+	if _, _, ok := a.resultSummary(c); ok {
+		t.Error("a summary outside a result")
+	}
+	c.Conv = a.treat.state(resultStep)
+	s, flow, ok := a.resultSummary(c)
+	if !ok || flow != "treatment" || !strings.Contains(s, "Kharkiv") {
+		t.Errorf("at the result: %q %q %v", s, flow, ok)
 	}
 }
