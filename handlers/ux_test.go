@@ -456,6 +456,19 @@ func TestAnswersThatFit(t *testing.T) {
 			if !p.HasButton("nps:" + sub) {
 				t.Errorf("the checker opened from NPS has no way back to the page: %v", p.Buttons())
 			}
+			// A pair picked from there: "change the second" keeps to the page.
+			var pair string
+			for _, b := range p.Buttons() {
+				if strings.HasPrefix(b.Data, "cmbn:"+sub+":") {
+					pair = b.Data
+					break
+				}
+			}
+			if pair == "" {
+				t.Fatalf("no second pick keeps the NPS page: %v", p.Buttons())
+			}
+			p.Press(pair)
+			p.Press("cmbn:" + sub)
 			p.Press("nps:" + sub)
 			if !p.HasButton("cmbn:" + sub) {
 				t.Errorf("Back did not return to the NPS page: %q", p.Last().Text)
