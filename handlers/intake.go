@@ -230,6 +230,19 @@ func (a *App) intakeText(in *intake) bot.HandlerFunc {
 				return a.goTo(in, c, in.state(whereStep))
 			}
 		}
+		// A typed answer to a button question: the medicine, whether it is urgent.
+		switch c.Conv {
+		case trMedicine:
+			if v, ok := a.content.AnswerTo("medicine", text); ok {
+				c.ConvData["medicine"] = v
+				return a.goTo(in, c, in.next(c, c.Conv))
+			}
+		case huUrgent:
+			if v, ok := a.content.AnswerTo("yesno", text); ok {
+				c.ConvData["urgent"] = v
+				return a.goTo(in, c, in.next(c, c.Conv))
+			}
+		}
 		if !isPlaceStep(in, c.Conv) {
 			a.reask(c, a.t(c, "form_use_buttons"), func() { a.askStep(in, c, c.Conv) })
 			return bot.Stay(), nil

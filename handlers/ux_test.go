@@ -617,3 +617,30 @@ func TestTypedTopicAtTheFirstQuestion(t *testing.T) {
 		}
 	}
 }
+
+// TestTypedAnswersToButtonQuestions: the medicine and "is it urgent" questions take typed answers.
+func TestTypedAnswersToButtonQuestions(t *testing.T) {
+	texts := map[string][2]string{"uk": {"метадон", "так, терміново"}, "ru": {"субутекс", "да"}, "en": {"methadone", "yes"}}
+	for i, lang := range uxLangs {
+		h := handlerstest.Start(t, handlerstest.Options{})
+		p := h.Person(int64(6600+i), lang)
+		onboard(p, lang)
+		p.Send("/treatment")
+		p.Press("tr:topic:ost")
+		p.Press("tr:sit:start")
+		p.Press("tr:where:ua")
+		p.Press("tr:reg:lviv")
+		p.Send(texts[lang][0])
+		if !p.HasButton("tr:doc:done") {
+			t.Errorf("%s: typed medicine: %q", lang, p.Last().Text)
+		}
+		p.Send("/humanitarian")
+		p.Press("hu:need:food")
+		p.Press("hu:where:ua")
+		p.Press("hu:reg:lviv")
+		p.Send(texts[lang][1])
+		if !p.HasButton("hu:res:svc") || !strings.Contains(p.Last().HTML, h.T(lang, "ux_urgent_note")) {
+			t.Errorf("%s: typed «urgent»: %q", lang, p.Last().Text)
+		}
+	}
+}
