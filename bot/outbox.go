@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -226,7 +227,16 @@ func (o *outbox) send(ctx context.Context, e store.OutboxEntry, ch *outChat) {
 		o.finish(e, ch, nil, true)
 		return
 	}
-	res, err := o.api.call(e.Method, e.Params)
+	params := e.Params
+	if len(e.Resolve) > 0 {
+		var ok bool
+		if params, ok = o.resolve(e); !ok {
+			o.metrics.OutboxFailed.Add(1)
+			o.failed(e, ch, "unresolved")
+			return
+		}
+	}
+	res, err := o.api.call(e.Method, params)
 	var ce *CallError
 	errors.As(err, &ce)
 	switch decide(err) {
@@ -260,7 +270,7 @@ func (o *outbox) send(ctx context.Context, e store.OutboxEntry, ch *outChat) {
 	default:
 		o.metrics.OutboxFailed.Add(1)
 		o.log.Warn("outbox call refused", "method", e.Method, "code", ce.Code, "reason", reasonOf(ce.Description))
-		o.finish(e, ch, nil, true)
+		o.failed(e, ch, failClass(ce))
 	}
 }
 
@@ -287,33 +297,50 @@ func reasonOf(desc string) string {
 
 // finish deletes a settled entry (recording its message id if asked) and frees its chat.
 func (o *outbox) finish(e store.OutboxEntry, ch *outChat, res json.RawMessage, remove bool) {
+	var then []store.OutboxEntry
 	if remove {
-		var sent int
+		var sent []int
+		many := false
 		if (e.Ref != "" || e.Trail > 0) && res != nil {
-			var m struct {
-				MessageID int `json:"message_id"`
-			}
-			if json.Unmarshal(res, &m) == nil {
-				sent = m.MessageID
-			}
+			sent, many = sentIDs(res)
 		}
 		now := o.now()
 		err := o.db.Batch(func(tx *store.Tx) error {
+			then = then[:0]
 			if err := tx.OutboxDelete(e.ID); err != nil {
 				return err
 			}
-			if e.Ref != "" && sent != 0 {
-				if err := tx.SetRef(e.Ref, store.MessageRef{ChatID: e.ChatID, MessageID: sent, At: now.Unix()}); err != nil {
+			for i, id := range sent {
+				if e.Ref == "" || id == 0 {
+					break
+				}
+				name := e.Ref
+				if many {
+					name += "#" + strconv.Itoa(i) // copyMessages: one ref per message
+				}
+				if err := tx.SetRef(name, store.MessageRef{ChatID: e.ChatID, MessageID: id, At: now.Unix()}); err != nil {
 					return err
 				}
 			}
-			if e.Trail > 0 && sent != 0 {
-				return tx.AddTrail(e.ChatID, sent, now.Add(time.Duration(e.Trail)*time.Second))
+			if e.Trail > 0 {
+				for _, id := range sent {
+					if err := tx.AddTrail(e.ChatID, id, now.Add(time.Duration(e.Trail)*time.Second)); err != nil {
+						return err
+					}
+				}
+			}
+			if e.Then != nil && res != nil {
+				t, err := tx.Enqueue(*e.Then)
+				if err != nil {
+					return err
+				}
+				then = append(then, t)
 			}
 			return nil
 		})
 		if err != nil {
 			o.log.Error("outbox: cannot record a sent call", "err", err)
+			then = nil
 		}
 	}
 	o.mu.Lock()
@@ -328,6 +355,103 @@ func (o *outbox) finish(e store.OutboxEntry, ch *outChat, res json.RawMessage, r
 	o.afterSettle()
 	o.mu.Unlock()
 	o.signal()
+	o.add(then)
+}
+
+// failed settles a call Telegram refused for good: the ref's owner is told (a relay that did
+// not reach its chat), and the call's Else (a notice) is enqueued.
+func (o *outbox) failed(e store.OutboxEntry, ch *outChat, reason string) {
+	var els []store.OutboxEntry
+	err := o.db.Batch(func(tx *store.Tx) error {
+		els = els[:0]
+		if err := tx.OutboxDelete(e.ID); err != nil {
+			return err
+		}
+		return o.refused(tx, e, reason, &els)
+	})
+	if err != nil {
+		o.log.Error("outbox: cannot record a refused call", "err", err)
+		els = nil
+	}
+	o.finish(e, ch, nil, false)
+	o.add(els)
+}
+
+// refused records a refused call's ref failure and enqueues its Else. Inside a transaction.
+func (o *outbox) refused(tx *store.Tx, e store.OutboxEntry, reason string, els *[]store.OutboxEntry) error {
+	if e.Ref != "" {
+		if err := tx.RefFailed(e.Ref, reason); err != nil {
+			return err
+		}
+	}
+	if e.Else != nil {
+		x, err := tx.Enqueue(*e.Else)
+		if err != nil {
+			return err
+		}
+		*els = append(*els, x)
+	}
+	return nil
+}
+
+// resolve fills the parameters named in e.Resolve from the refs recorded so far.
+func (o *outbox) resolve(e store.OutboxEntry) (map[string]string, bool) {
+	p := make(map[string]string, len(e.Params)+len(e.Resolve))
+	for k, v := range e.Params {
+		p[k] = v
+	}
+	ok := true
+	_ = o.db.View(func(tx *store.Tx) error {
+		for param, ref := range e.Resolve {
+			r, found, err := tx.Ref(ref)
+			if err != nil || !found || r.MessageID == 0 {
+				ok = false
+				return nil
+			}
+			p[param] = strconv.Itoa(r.MessageID)
+		}
+		return nil
+	})
+	return p, ok
+}
+
+// sentIDs reads the message ids in a call's result: one message ({"message_id"}), a forum topic
+// ({"message_thread_id"}), or a list (copyMessages), reported with many set.
+func sentIDs(res json.RawMessage) (ids []int, many bool) {
+	type one struct {
+		MessageID int `json:"message_id"`
+		ThreadID  int `json:"message_thread_id"`
+	}
+	if len(res) > 0 && res[0] == '[' {
+		var list []one
+		if json.Unmarshal(res, &list) != nil {
+			return nil, true
+		}
+		for _, m := range list {
+			ids = append(ids, m.MessageID)
+		}
+		return ids, true
+	}
+	var m one
+	if json.Unmarshal(res, &m) != nil {
+		return nil, false
+	}
+	if m.MessageID == 0 {
+		m.MessageID = m.ThreadID
+	}
+	if m.MessageID == 0 {
+		return nil, false
+	}
+	return []int{m.MessageID}, false
+}
+
+// failClass names why Telegram refused a call, for the ref's owner: the forum topic is gone,
+// or any other final refusal.
+func failClass(ce *CallError) string {
+	if ce != nil && strings.Contains(strings.ToLower(ce.Description), "thread not found") {
+		return "thread"
+	}
+	return "refused"
 }
 
 // retry puts the entry back at the head of its chat's queue. wait < 0 means "back off".
@@ -360,9 +484,14 @@ func (o *outbox) blocked(e store.OutboxEntry, ch *outChat) {
 		dropped = append([]store.OutboxEntry(nil), ch.q...)
 		o.mu.Unlock()
 	}
+	var els []store.OutboxEntry
 	err := o.db.Batch(func(tx *store.Tx) error {
+		els = els[:0]
 		for _, d := range dropped {
 			if err := tx.OutboxDelete(d.ID); err != nil {
+				return err
+			}
+			if err := o.refused(tx, d, "blocked", &els); err != nil {
 				return err
 			}
 		}
@@ -386,6 +515,7 @@ func (o *outbox) blocked(e store.OutboxEntry, ch *outChat) {
 	o.afterSettle()
 	o.mu.Unlock()
 	o.signal()
+	o.add(els)
 }
 
 // afterSettle updates gauges and wakes Drain waiters. Called with mu held.

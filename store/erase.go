@@ -13,6 +13,7 @@ var personRecords = []struct {
 	{"outbox", func(t *Tx, id int64) error { _, err := t.OutboxDeleteChat(id); return err }},
 	{"message refs", func(t *Tx, id int64) error { return t.deleteRefsOfChat(id) }},
 	{"safe-mode trail", func(t *Tx, id int64) error { return t.deleteTrailOfChat(id) }},
+	{"consultant cases", func(t *Tx, id int64) error { return t.eraseCasesOf(id) }},
 }
 
 // ErasePerson deletes every record about the person whose private chat is chatID. Aggregate

@@ -23,6 +23,13 @@ type OutboxEntry struct {
 	// Trail, when set, schedules the sent message for deletion this many seconds after it is
 	// sent (the person's safe mode).
 	Trail int64 `json:"tr,omitempty"`
+	// Resolve names parameters whose value is read, when the call is sent, from a ref recorded
+	// by an earlier call (param → ref name): a forum topic's id, known only once it exists.
+	Resolve map[string]string `json:"rs,omitempty"`
+	// Then is enqueued when this call succeeds (a delivery reaction); Else when it fails for
+	// good (a notice that the message could not be delivered).
+	Then *OutboxEntry `json:"th,omitempty"`
+	Else *OutboxEntry `json:"el,omitempty"`
 }
 
 // Enqueue adds e to the outbox and returns it with its ID set. IDs increase, so sending in ID
