@@ -13,6 +13,10 @@ var personRecords = []struct {
 	{"outbox", func(t *Tx, id int64) error { _, err := t.OutboxDeleteChat(id); return err }},
 	{"message refs", func(t *Tx, id int64) error { return t.deleteRefsOfChat(id) }},
 	{"safe-mode trail", func(t *Tx, id int64) error { return t.deleteTrailOfChat(id) }},
+	// A private chat's id is its user's id: a consultant or admin who erases themselves leaves
+	// the staff, and their invitations (made or opened) go too.
+	{"staff record", func(t *Tx, id int64) error { return t.DeleteStaff(id) }},
+	{"invitations", func(t *Tx, id int64) error { return t.deleteInvitesOf(id) }},
 	{"consultant cases", func(t *Tx, id int64) error { return t.eraseCasesOf(id) }},
 }
 

@@ -80,6 +80,9 @@ func TestRotateKey(t *testing.T) {
 		if err := tx.AddTrail(11, 4, time.Unix(100, 0)); err != nil {
 			return err
 		}
+		if err := tx.PutStaff(Staff{UserID: 11, Role: RoleConsultant, Pseudonym: "Sova"}); err != nil {
+			return err
+		}
 		if _, err := tx.Enqueue(OutboxEntry{ChatID: 11, Method: "sendMessage", Params: map[string]string{"text": "x"}}); err != nil {
 			return err
 		}
@@ -118,6 +121,9 @@ func TestRotateKey(t *testing.T) {
 		}
 		if tx.Counter("n") != 3 {
 			t.Error("counter lost")
+		}
+		if s, found, _ := tx.Staff(11); !found || s.Pseudonym != "Sova" {
+			t.Errorf("staff: %+v %v", s, found)
 		}
 		return nil
 	})

@@ -5,7 +5,8 @@ import "time"
 // Retention purges. Each returns how many records it removed; aggregate counters stay.
 
 // PurgeInactiveUsers erases every person last seen before the cutoff (all their records, as
-// ErasePerson does).
+// ErasePerson does). Active consultants and admins are kept: a staff member on a long break
+// keeps their access (removing them is an admin's decision).
 func (t *Tx) PurgeInactiveUsers(before time.Time) (int, error) {
 	cutoff := before.Unix() / 86400
 	type victim struct {
@@ -18,7 +19,7 @@ func (t *Tx) PurgeInactiveUsers(before time.Time) (int, error) {
 		if err := t.openInto(bucketUsers, k, v, &u); err != nil {
 			return err
 		}
-		if u.Seen < cutoff {
+		if u.Seen < cutoff && !t.activeStaff(u.ChatID) {
 			doomed = append(doomed, victim{append([]byte(nil), k...), u.ChatID})
 		}
 		return nil

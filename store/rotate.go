@@ -10,8 +10,9 @@ import (
 
 // RotateKey writes a copy of the closed database at src to dst with every sealed value
 // re-encrypted and every keyed hash recomputed under newKey. The caller swaps the files and the
-// key (see cmd/peerline rotate-key). Records whose identifier cannot be recovered (none are
-// written that way) are dropped and counted in the returned number.
+// key (see cmd/peerline rotate-key). Records whose identifier cannot be recovered (pending
+// invitations, keyed by a hash of a code that is stored nowhere) are dropped and counted in the
+// returned number.
 func RotateKey(src, dst string, oldKey, newKey []byte) (dropped int, err error) {
 	oldK, err := newKeyring(oldKey)
 	if err != nil {
@@ -93,6 +94,21 @@ func rekey(bucket, k, v []byte, oldK, newK *keyring) (nk, nv []byte, keep bool, 
 			return nil, nil, false, nil
 		}
 		return reseal(newK.chatKey(rec.ChatID))
+	case bytes.Equal(bucket, bucketStaff):
+		var rec struct {
+			UserID int64 `json:"id"`
+		}
+		if err := openJSON(oldK, bucket, k, v, &rec); err != nil {
+			return nil, nil, false, err
+		}
+		if rec.UserID == 0 {
+			return nil, nil, false, nil
+		}
+		return reseal(newK.staffKey(rec.UserID))
+	case bytes.Equal(bucket, bucketInvites):
+		// Keyed by a hash of a code that is stored nowhere: pending invitations cannot be
+		// carried over; admins send new ones.
+		return nil, nil, false, nil
 	case bytes.Equal(bucket, bucketRefs):
 		var rec struct {
 			Name string `json:"n"`

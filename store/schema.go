@@ -32,6 +32,14 @@ var migrations = []migration{
 		_, err := tx.CreateBucketIfNotExists(bucketTrail)
 		return err
 	}},
+	{"staff and invitations", func(tx *bolt.Tx, _ *keyring) error {
+		for _, name := range [][]byte{bucketStaff, bucketInvites} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
 	{"consultant cases", func(tx *bolt.Tx, _ *keyring) error {
 		for _, name := range [][]byte{bucketCases, bucketCaseIndex, bucketCasePairs} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {

@@ -41,6 +41,8 @@ var (
 	bucketCounters = []byte("counters")
 	bucketJobs     = []byte("jobs")
 	bucketTrail    = []byte("trail")
+	bucketStaff    = []byte("staff")
+	bucketInvites  = []byte("invites")
 )
 
 var (
