@@ -3,6 +3,7 @@ package bot
 import (
 	"encoding/json"
 	"strconv"
+	"time"
 
 	"github.com/ehra/peerline/store"
 )
@@ -110,8 +111,11 @@ type Relay struct {
 	// copy is in To: the sender sees their message arrived.
 	Delivered      *MessageRef
 	DeliveredEmoji string
-	// Undelivered is sent when Telegram refuses the copy for good.
-	Undelivered *Message
+	// Undelivered is sent (in UndeliveredThread) when Telegram refuses the copy for good.
+	Undelivered       *Message
+	UndeliveredThread Thread
+	// Keyboard goes on the copy (copyMessage only).
+	Keyboard Keyboard
 }
 
 // MessageRef points at a message.
@@ -138,6 +142,9 @@ func (o *Out) Relay(r Relay) {
 	if r.Protect {
 		p["protect_content"] = "true"
 	}
+	if r.Keyboard != nil && len(r.IDs) == 1 {
+		p["reply_markup"] = r.Keyboard.json()
+	}
 	if r.ReplyTo != 0 {
 		p["reply_parameters"] = `{"message_id":` + strconv.Itoa(r.ReplyTo) + `,"allow_sending_without_reply":true}`
 	}
@@ -150,7 +157,7 @@ func (o *Out) Relay(r Relay) {
 	}
 	if r.Undelivered != nil {
 		m := *r.Undelivered
-		e.Else = o.sub(func(s *Out) { s.Send(m) })
+		e.Else = o.sub(func(s *Out) { s.InThread(r.UndeliveredThread, func() { s.Send(m) }) })
 	}
 }
 
@@ -192,3 +199,6 @@ func (o *Out) EditCopy(chatID int64, messageID int, text, entities string, capti
 	}
 	o.add(chatID, group, method, p, "", false)
 }
+
+// Now is the time the calls are decided at (the update's or the job's clock).
+func (o *Out) Now() time.Time { return o.now }

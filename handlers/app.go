@@ -31,12 +31,21 @@ type Deps struct {
 	Log       *slog.Logger
 	// Handoff turns on the peer-consultant handoff (see handoff.go).
 	Handoff bool
+	// Escalate: a waiting case alerts again after this (PEERLINE_ESCALATE; default 10 min).
+	Escalate time.Duration
+	// Hours are the consultants' service hours (PEERLINE_HOURS; nil: always).
+	Hours ServiceHours
+	// Urgent is the urgent-word matcher (nil: none).
+	Urgent func(text string) bool
+	// Location is PEERLINE_TZ, for times shown to people.
+	Location *time.Location
 }
 
 // Retention is how long records are kept (zero values take the defaults).
 type Retention struct {
 	Users time.Duration // people not seen for this long are erased; default 90 days
 	Forms time.Duration // half-filled forms are deleted after this long; default 7 days
+	Cases time.Duration // closed cases are deleted after this long; default 30 days
 }
 
 // App is the set of flows.
@@ -55,6 +64,8 @@ type App struct {
 	reprompts map[bot.State]bot.HandlerFunc
 	// the guided intakes
 	treat, human *intake
+	// cons configures the peer-consultant flows (consult*.go).
+	cons consultState
 }
 
 // New returns the flows.
@@ -85,6 +96,10 @@ func New(d Deps) *App {
 	if a.retention.Forms == 0 {
 		a.retention.Forms = 7 * 24 * time.Hour
 	}
+	if a.retention.Cases == 0 {
+		a.retention.Cases = 30 * 24 * time.Hour
+	}
+	a.cons = newConsultState(d)
 	return a
 }
 
@@ -197,6 +212,8 @@ func (a *App) routes(r *bot.Router) {
 
 	a.sections["menu"] = a.menuCmd
 	a.sections["help"] = a.help
+
+	a.consultRoutes(r) // consult.go, consult_desk.go
 
 	r.Fallback(a.fallback)
 	r.Stale(a.stale)

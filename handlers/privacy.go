@@ -40,6 +40,9 @@ func (a *App) forget(c *bot.Ctx) (bot.Next, error) {
 // forgetYes erases the person. The confirmation is the last thing the bot sends them, and it
 // takes away the reply keyboard; a later /start meets them as new.
 func (a *App) forgetYes(c *bot.Ctx) (bot.Next, error) {
+	if err := a.caseForgotten(c); err != nil { // consult.go: the consultant is told first
+		return bot.Stay(), err
+	}
 	if err := c.Forget(c.ChatID); err != nil {
 		return bot.Stay(), err
 	}

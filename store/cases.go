@@ -66,12 +66,14 @@ type Case struct {
 	Unreachable bool   `json:"ur,omitempty"` // Telegram refused a copy to the person
 	Blocked     bool   `json:"b,omitempty"`  // blocked for abuse: the person's messages are dropped
 	Outcome     string `json:"o,omitempty"`
-	FollowUp    int64  `json:"fu,omitempty"` // when to ask how it went (unix seconds), 0 if not
-	FollowAsked bool   `json:"fa,omitempty"`
-	Reopened    int    `json:"ro,omitempty"`
-	Alerts      int    `json:"a,omitempty"`  // escalations sent
-	LastAlert   int64  `json:"la,omitempty"` // unix seconds
-	Rated       bool   `json:"r,omitempty"`
+	// FollowUp is when to ask how it went (unix seconds); negative while it waits for the
+	// person's agreement; 0 if not.
+	FollowUp    int64 `json:"fu,omitempty"`
+	FollowAsked bool  `json:"fa,omitempty"`
+	Reopened    int   `json:"ro,omitempty"`
+	Alerts      int   `json:"a,omitempty"`  // escalations sent
+	LastAlert   int64 `json:"la,omitempty"` // unix seconds
+	Rated       bool  `json:"r,omitempty"`
 	// CleanedUp: the copies in the consultant's private chat were deleted after the close.
 	CleanedUp bool `json:"cu,omitempty"`
 	// Location: a location the person sent waits for their confirmation (its message id).
@@ -298,7 +300,7 @@ func (t *Tx) DeleteCase(code string) error {
 		return err
 	}
 	idx := t.bucket(bucketCaseIndex)
-	for kind, id := range map[string]int64{"person": c.Person, "topic": int64(c.Thread)} {
+	for kind, id := range map[string]int64{"person": c.Person, "topic": int64(c.Thread), "blocked": c.Person} {
 		if cur, _ := t.indexOf(kind, id); cur == code {
 			if err := idx.Delete(t.idxKey(kind, id)); err != nil {
 				return err
@@ -350,7 +352,7 @@ func (t *Tx) eraseCasesOf(chatID int64) error {
 // and returns them (their forum topics are deleted next).
 func (t *Tx) PurgeClosedCases(before time.Time) ([]Case, error) {
 	cs, err := t.Cases(func(c *Case) bool {
-		return c.State == CaseClosed && c.Closed < before.Unix() && (c.FollowUp == 0 || c.FollowAsked)
+		return c.State == CaseClosed && c.Closed < before.Unix() && (c.FollowUp <= 0 || c.FollowAsked)
 	})
 	if err != nil {
 		return nil, err
@@ -474,4 +476,32 @@ var refHooks = []refHook{
 			return t.PutCase(c)
 		},
 	},
+}
+
+// SetForum records whether the consultants' chat is a forum (learned from its updates).
+func (t *Tx) SetForum(chatID int64, on bool) error {
+	if !on {
+		return t.bucket(bucketCaseIndex).Delete(t.idxKey("forum", chatID))
+	}
+	return t.putIndex("forum", chatID, "yes")
+}
+
+// IsForum reports what SetForum recorded.
+func (t *Tx) IsForum(chatID int64) bool {
+	v, _ := t.indexOf("forum", chatID)
+	return v == "yes"
+}
+
+// BlockPerson drops the person's later messages (blocked for abuse in case code); "" lifts it.
+func (t *Tx) BlockPerson(chatID int64, code string) error {
+	if code == "" {
+		return t.bucket(bucketCaseIndex).Delete(t.idxKey("blocked", chatID))
+	}
+	return t.putIndex("blocked", chatID, code)
+}
+
+// PersonBlocked returns the code of the case the person was blocked in ("" if not blocked).
+func (t *Tx) PersonBlocked(chatID int64) string {
+	v, _ := t.indexOf("blocked", chatID)
+	return v
 }

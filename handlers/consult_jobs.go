@@ -1,0 +1,167 @@
+package handlers
+
+import (
+	"context"
+	"time"
+
+	"github.com/ehra/peerline/bot"
+	"github.com/ehra/peerline/store"
+)
+
+// consultJobs are the consultant flows' scheduled jobs. Their state is the cases in the store;
+// every one is safe to run twice.
+func (a *App) consultJobs(b *bot.Bot, db *store.DB) []bot.Job {
+	return []bot.Job{
+		{
+			// Albums are collected for about a second, then relayed together (copyMessages).
+			Name: "relay-albums", Spec: "@every 1s", Grace: time.Hour,
+			Run: func(ctx context.Context, now time.Time) error { return a.flushDueAlbums(b, now) },
+		},
+		{
+			// Waiting cases: live waiting time on the cards, and an alert again after
+			// PEERLINE_ESCALATE, and again later.
+			Name: "case-escalation", Spec: "@every 1m", Grace: time.Hour,
+			Run: func(ctx context.Context, now time.Time) error { return a.escalate(b, now) },
+		},
+		{
+			// Follow-ups the person agreed to: "did it work out?"
+			Name: "case-followups", Spec: "@every 10m", Grace: 7 * 24 * time.Hour,
+			Run: func(ctx context.Context, now time.Time) error { return a.followUps(b, now) },
+		},
+		{
+			// Closed cases go after the retention, and their forum topics with them.
+			Name: "case-retention", Spec: "30 3 * * *", Grace: 24 * time.Hour,
+			Run: func(ctx context.Context, now time.Time) error { return a.purgeCases(b, now) },
+		},
+	}
+}
+
+// flushDueAlbums relays the albums whose collection time is over.
+func (a *App) flushDueAlbums(b *bot.Bot, now time.Time) error {
+	return b.Do(func(tx *store.Tx, out *bot.Out) error {
+		due, err := tx.Cases(func(k *store.Case) bool { return k.Album != nil && k.Album.Due <= now.UnixMilli() })
+		if err != nil {
+			return err
+		}
+		for _, k := range due {
+			if err := a.flushAlbum(tx, out, &k); err != nil {
+				return err
+			}
+			if err := tx.PutCase(k); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// escalate refreshes the waiting time on cards and alerts again about cases waiting too long;
+// consultants who came on shift since get the card too (private workspace).
+func (a *App) escalate(b *bot.Bot, now time.Time) error {
+	return b.Do(func(tx *store.Tx, out *bot.Out) error {
+		out.Background()
+		q, err := queue(tx)
+		if err != nil {
+			return err
+		}
+		shift := a.onShift(tx)
+		for _, k := range q {
+			changed := false
+			if a.consChat == 0 {
+				for _, s := range shift {
+					if !containsID(k.Cards, s.UserID) {
+						a.sendCard(tx, out, &k, s.UserID, "")
+						changed = true
+					}
+				}
+			}
+			waited := k.Waiting(now)
+			for _, chat := range k.Cards {
+				ref, found, err := tx.Ref(store.CardRef(k.Code, chat))
+				if err != nil || !found {
+					continue
+				}
+				lang := a.groupLang()
+				if s, ok := a.staffMember(tx, chat); ok && chat > 0 {
+					lang = a.staffLang(tx, s)
+				}
+				out.Edit(chat, ref.MessageID, a.cardText(tx, k, lang, now), a.cardKeyboard(lang, k.Code))
+			}
+			if waited >= time.Duration(k.Alerts+1)*a.cons.escalate {
+				k.Alerts++
+				k.LastAlert = now.Unix()
+				changed = true
+				if err := count(tx, "cases_escalated"); err != nil {
+					return err
+				}
+				a.alert(tx, out, k, "consult_alert_waiting", int(waited.Minutes()))
+			}
+			if changed {
+				if err := tx.PutCase(k); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// alert tells the consultants on shift (or the group) about a waiting case.
+func (a *App) alert(tx *store.Tx, out *bot.Out, k store.Case, key string, minutes int) {
+	data := map[string]any{"Code": k.Code, "Min": minutes}
+	if a.consChat != 0 {
+		lang := a.groupLang()
+		out.Send(bot.Message{ChatID: a.consChat, Text: a.loc.T(lang, key, data), Keyboard: a.cardKeyboard(lang, k.Code)})
+		return
+	}
+	for _, s := range a.onShift(tx) {
+		lang := a.staffLang(tx, s)
+		out.Send(bot.Message{ChatID: s.UserID, Text: a.loc.T(lang, key, data), Keyboard: a.cardKeyboard(lang, k.Code)})
+	}
+}
+
+// followUps asks the people who agreed how it went.
+func (a *App) followUps(b *bot.Bot, now time.Time) error {
+	return b.Do(func(tx *store.Tx, out *bot.Out) error {
+		out.Background()
+		due, err := tx.Cases(func(k *store.Case) bool {
+			return k.State == store.CaseClosed && k.FollowUp > 0 && k.FollowUp <= now.Unix() && !k.FollowAsked
+		})
+		if err != nil {
+			return err
+		}
+		for _, k := range due {
+			k.FollowAsked = true
+			if err := tx.PutCase(k); err != nil {
+				return err
+			}
+			l := k.Lang
+			out.Send(bot.Message{ChatID: k.Person, Text: a.loc.T(l, "consult_fu_question", map[string]any{"Topic": a.loc.T(l, "consult_topic_"+k.Topic)}),
+				Keyboard: bot.Keyboard{
+					bot.Row(bot.Btn(a.loc.T(l, "consult_fu_yes"), "fu:"+k.Code+":y"), bot.Btn(a.loc.T(l, "consult_fu_no"), "fu:"+k.Code+":n")),
+					bot.Row(bot.Btn(a.loc.T(l, "consult_fu_help"), "fu:"+k.Code+":h")),
+				}})
+			if err := count(tx, "cases_followup_asked"); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// purgeCases deletes closed cases older than the retention and their forum topics.
+func (a *App) purgeCases(b *bot.Bot, now time.Time) error {
+	return b.Do(func(tx *store.Tx, out *bot.Out) error {
+		out.Background()
+		gone, err := tx.PurgeClosedCases(now.Add(-a.retention.Cases))
+		if err != nil {
+			return err
+		}
+		for _, k := range gone {
+			if a.consChat != 0 && k.Thread > 0 {
+				out.DeleteTopic(a.consChat, bot.Thread{ID: k.Thread})
+			}
+		}
+		return nil
+	})
+}
