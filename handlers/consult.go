@@ -322,6 +322,10 @@ func (a *App) personMessage(c *bot.Ctx) (bool, error) {
 	}
 	m := c.Update.Message
 	if a.cons.urgent != nil && c.Text != "" && a.cons.urgent(c.Text) {
+		// The emergency card at once; a waiting case jumps the queue, marked urgent.
+		if err := a.showCard(c, "opioid"); err != nil {
+			return true, err
+		}
 		if err := a.markUrgent(c, &k); err != nil {
 			return true, err
 		}
@@ -562,10 +566,15 @@ func (a *App) markUrgent(c *bot.Ctx, k *store.Case) error {
 	if k.State != store.CaseQueued {
 		return nil
 	}
-	if err := c.Tx.PutCase(*k); err != nil {
-		return err
+	a.updateCards(c.Tx, c.Out, *k, "consult_card_moved_up", nil)
+	for _, s := range a.onShift(c.Tx) {
+		if a.consChat == 0 && containsID(k.Cards, s.UserID) {
+			continue // their card was just updated
+		}
+		lang := a.staffLang(c.Tx, s)
+		c.Send(bot.Message{ChatID: s.UserID, Text: a.loc.T(lang, "consult_alert_urgent", map[string]any{"Code": k.Code}), Keyboard: a.cardKeyboard(lang, k.Code)})
 	}
-	return a.announce(c.Tx, c.Out, *k, "")
+	return c.Tx.PutCase(*k)
 }
 
 // endCmd: /end ends the person's conversation.

@@ -232,7 +232,11 @@ func (a *App) updateCards(tx *store.Tx, out *bot.Out, k store.Case, key string, 
 				lang = a.staffLang(tx, s)
 			}
 		}
-		out.Edit(chat, ref.MessageID, a.loc.T(lang, "consult_card_new")+"\n"+a.caseHeader(tx, k, lang)+"\n"+a.loc.T(lang, key, data), nil)
+		var kb bot.Keyboard
+		if k.State == store.CaseQueued {
+			kb = a.cardKeyboard(lang, k.Code) // still waiting: "Take" stays
+		}
+		out.Edit(chat, ref.MessageID, a.loc.T(lang, "consult_card_new")+"\n"+a.caseHeader(tx, k, lang)+"\n"+a.loc.T(lang, key, data), kb)
 	}
 }
 

@@ -39,13 +39,22 @@ func (a *App) consultJobs(b *bot.Bot, db *store.DB) []bot.Job {
 // flushDueAlbums relays the albums whose collection time is over.
 func (a *App) flushDueAlbums(b *bot.Bot, now time.Time) error {
 	return b.Do(func(tx *store.Tx, out *bot.Out) error {
-		due, err := tx.Cases(func(k *store.Case) bool { return k.Album != nil && k.Album.Due <= now.UnixMilli() })
+		due, err := tx.Cases(func(k *store.Case) bool {
+			return k.Album != nil && k.Album.Due <= now.UnixMilli() ||
+				k.State == store.CaseTaken && k.ThreadLost && len(k.Pending) > 0
+		})
 		if err != nil {
 			return err
 		}
 		for _, k := range due {
 			if err := a.flushAlbum(tx, out, &k); err != nil {
 				return err
+			}
+			if k.State == store.CaseTaken && k.ThreadLost && len(k.Pending) > 0 {
+				// Someone deleted the case's topic: recreate it and relay what did not arrive.
+				if err := a.copyToDesk(tx, out, &k, nil, 0); err != nil {
+					return err
+				}
 			}
 			if err := tx.PutCase(k); err != nil {
 				return err

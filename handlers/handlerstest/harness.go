@@ -37,6 +37,10 @@ type Options struct {
 	Retention handlers.Retention
 	// Flood is the per-person limit; zero means none (tests press faster than people).
 	Flood bot.Rate
+	// Hours, Escalate and Urgent configure the peer-consultant flows.
+	Hours    handlers.ServiceHours
+	Escalate time.Duration
+	Urgent   func(string) bool
 }
 
 // Clock is a settable clock for handlers.
@@ -105,7 +109,8 @@ func (h *Harness) start() {
 	h.DB = db
 	log := slog.New(slog.NewTextHandler(h.opt.Log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h.App = handlers.New(handlers.Deps{Content: h.Content, Locales: h.Loc, Admins: h.opt.Admins,
-		ConsultantsChat: h.opt.ConsultantsChat, Retention: h.opt.Retention, Log: log})
+		ConsultantsChat: h.opt.ConsultantsChat, Retention: h.opt.Retention, Log: log,
+		Hours: h.opt.Hours, Escalate: h.opt.Escalate, Urgent: h.opt.Urgent})
 	limits := bot.TelegramLimits()
 	limits.Off = !h.opt.Limits
 	h.Bot = bot.New(bot.Config{

@@ -1,0 +1,342 @@
+package handlers_test
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ehra/peerline/bot/fakeapi"
+	"github.com/ehra/peerline/handlers/handlerstest"
+	"github.com/ehra/peerline/store"
+)
+
+// The consultants' forum group of these tests.
+var forum = fakeapi.Chat{ID: -1001500, Type: fakeapi.ChatSupergroup, Title: "Consultants", Forum: true}
+
+// plainGroup is a consultants' group without topics.
+var plainGroup = fakeapi.Chat{ID: -1001600, Type: fakeapi.ChatSupergroup, Title: "Consultants"}
+
+// desk is a test rig with a person's side and two consultants.
+type desk struct {
+	t        *testing.T
+	h        *handlerstest.Harness
+	group    fakeapi.Chat // zero: no group
+	olena    *handlerstest.Person
+	taras    *handlerstest.Person
+	personID int64
+}
+
+func newDesk(t *testing.T, group fakeapi.Chat, opt handlerstest.Options) *desk {
+	t.Helper()
+	opt.ConsultantsChat = group.ID
+	h := handlerstest.Start(t, opt)
+	d := &desk{t: t, h: h, group: group}
+	d.olena = d.consultant(501, "Olena", "en")
+	d.taras = d.consultant(502, "Taras", "en")
+	if group.ID != 0 {
+		// The group speaks once, so the bot learns whether it is a forum.
+		h.API.SendTextIn(group, d.olena.U, "hello")
+		h.Settle()
+	}
+	return d
+}
+
+// consultant registers an on-shift consultant (the staff flows' record) with a profile.
+func (d *desk) consultant(id int64, name, lang string) *handlerstest.Person {
+	d.t.Helper()
+	err := d.h.DB.Update(func(tx *store.Tx) error {
+		if err := tx.PutUser(id, store.User{Lang: lang, Onboarded: true}); err != nil {
+			return err
+		}
+		return tx.PutStaff(store.Staff{UserID: id, Role: store.RoleConsultant, Pseudonym: name, Langs: []string{lang}, OnShift: true, Joined: time.Now()})
+	})
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	p := d.h.Person(id, lang)
+	p.U.Username = strings.ToLower(name) + "_real"
+	return p
+}
+
+// person onboards someone in lang and opens the menu.
+func (d *desk) person(id int64, lang string) *handlerstest.Person {
+	d.t.Helper()
+	p := d.h.Person(id, lang)
+	p.U.FirstName, p.U.LastName, p.U.Username = "Secretname", "Familyname", "secret_handle"
+	p.Send("/start")
+	p.Press("lang:" + lang)
+	p.Press("onb:ok")
+	return p
+}
+
+// caseOf returns the person's open case.
+func (d *desk) caseOf(p *handlerstest.Person) store.Case {
+	d.t.Helper()
+	var k store.Case
+	_ = d.h.DB.View(func(tx *store.Tx) error {
+		var found bool
+		var err error
+		k, found, err = tx.CaseOfPerson(p.Chat())
+		if err != nil || !found {
+			d.t.Fatalf("no open case for the person (%v)", err)
+		}
+		return nil
+	})
+	return k
+}
+
+func (d *desk) loadCase(code string) store.Case {
+	d.t.Helper()
+	var k store.Case
+	_ = d.h.DB.View(func(tx *store.Tx) error { k, _, _ = tx.Case(code); return nil })
+	return k
+}
+
+// pressIn presses data on the newest message in chat that has the button, as u.
+func (d *desk) pressIn(u fakeapi.User, chat int64, data string) {
+	d.t.Helper()
+	msgs := d.h.API.BotMessages(chat)
+	for i := len(msgs) - 1; i >= 0; i-- {
+		for _, row := range msgs[i].Keyboard {
+			for _, b := range row {
+				if b.Data == data {
+					d.h.API.Press(u, chat, msgs[i].ID, data)
+					d.h.Settle()
+					return
+				}
+			}
+		}
+	}
+	d.t.Fatalf("no button %q in chat %d", data, chat)
+}
+
+// inTopic lists the bot's messages in a topic of the forum.
+func (d *desk) inTopic(thread int) []fakeapi.Message {
+	var out []fakeapi.Message
+	for _, m := range d.h.API.BotMessages(d.group.ID) {
+		if m.ThreadID == thread && m.Service == "" {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// lastAlert is the text of the newest answer to a button press shown as an alert.
+func (d *desk) lastAnswer() (string, bool) {
+	calls := d.h.API.CallsTo("answerCallbackQuery")
+	if len(calls) == 0 {
+		return "", false
+	}
+	c := calls[len(calls)-1]
+	return c.Params["text"], c.Params["show_alert"] == "true"
+}
+
+// checkNothingIdentifies: nothing the bot sent to the consultants' side carries the person's id,
+// names or username (a copy's from_chat_id is the Bot API's own parameter and shows nowhere),
+// and nothing was forwarded.
+func (d *desk) checkNothingIdentifies(p *handlerstest.Person, consultantSide ...int64) {
+	d.t.Helper()
+	side := map[int64]bool{}
+	for _, id := range consultantSide {
+		side[id] = true
+	}
+	needles := []string{strconv.FormatInt(p.Chat(), 10), p.U.FirstName, p.U.LastName, p.U.Username, "tg://", "t.me/"}
+	for _, c := range d.h.API.Calls() {
+		if strings.HasPrefix(strings.ToLower(c.Method), "forward") {
+			d.t.Errorf("the bot called %s", c.Method)
+		}
+		if !side[c.ChatID] {
+			continue
+		}
+		for k, v := range c.Params {
+			if k == "from_chat_id" {
+				continue
+			}
+			for _, n := range needles {
+				if strings.Contains(v, n) {
+					d.t.Errorf("%s to the consultants' side: parameter %s carries %q", c.Method, k, n)
+				}
+			}
+		}
+	}
+	for chat := range side {
+		for _, m := range d.h.API.BotMessages(chat) {
+			for _, n := range needles[1:4] {
+				if strings.Contains(m.Text, n) {
+					d.t.Errorf("a message in chat %d shows %q", chat, n)
+				}
+			}
+		}
+	}
+}
+
+// TestConsult_ForumWorkspace: a person in each language asks, waits, is taken in the forum, and
+// talks with the consultant in the case's topic (text, photo, album, voice, edits both ways);
+// a second "Take" is told who has it; a colleague's message in the topic is not relayed; the
+// consultant closes with an outcome; the follow-up fires and "I need help" reopens the case to
+// the same consultant; a deleted topic is recreated with nothing lost.
+func TestConsult_ForumWorkspace(t *testing.T) {
+	for i, lang := range []string{"uk", "ru", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			d := newDesk(t, forum, handlerstest.Options{})
+			h := d.h
+			p := d.person(int64(9100+i), lang)
+			if !p.HasButton("ask:gen") {
+				t.Fatal("the main menu has no 'Talk to a peer consultant' button")
+			}
+			p.Press("ask:gen")
+			k := d.caseOf(p)
+			if want := h.T(lang, "consult_queued", map[string]any{"Code": k.Code, "Pos": 1, "Wait": 0}); !strings.Contains(p.Messages()[len(p.Messages())-1].HTML, want[:30]) {
+				t.Fatalf("queue answer: got %q, want %q", p.Last().HTML, want)
+			}
+			card, ok := h.API.LastBotMessage(forum.ID)
+			if !ok || card.ThreadID != 0 || len(card.Keyboard) == 0 || card.Keyboard[0][0].Data != "ct:"+k.Code {
+				t.Fatalf("new-case card with Take in the general topic: %+v", card)
+			}
+
+			// Written while waiting: kept (ids only), relayed in order when taken.
+			p.Send("first, while waiting")
+			p.Send("second, while waiting")
+			if n := len(h.API.CallsTo("copyMessage")); n != 0 {
+				t.Fatalf("copies before the case was taken: %d", n)
+			}
+
+			d.pressIn(d.olena.U, forum.ID, "ct:"+k.Code)
+			k = d.loadCase(k.Code)
+			if k.State != store.CaseTaken || k.Consultant != d.olena.U.ID || k.Thread <= 0 {
+				t.Fatalf("after Take: %+v", k)
+			}
+			topics := h.API.Topics(forum.ID)
+			if len(topics) != 1 || !strings.Contains(topics[0].Name, k.Code) || strings.Contains(topics[0].Name, "Secret") {
+				t.Fatalf("topics: %+v", topics)
+			}
+			got := d.inTopic(k.Thread)
+			if len(got) != 3 || got[1].Text != "first, while waiting" || got[2].Text != "second, while waiting" || !got[1].ProtectContent || got[1].CopiedFrom == nil {
+				t.Fatalf("topic after Take: header + 2 protected copies in order; got %+v", got)
+			}
+			if !strings.Contains(p.Last().Text, "Olena") {
+				t.Errorf("the person is not told the consultant's pseudonym: %q", p.Last().Text)
+			}
+			if card, _ := h.API.LastBotMessage(forum.ID); card.Keyboard != nil && card.ID == 0 {
+				t.Error("card")
+			}
+			for _, m := range h.API.BotMessages(forum.ID) {
+				if m.ThreadID == 0 && strings.Contains(m.Text, k.Code) && !strings.Contains(m.Text, "Olena") {
+					t.Errorf("the card was not updated for everyone: %q", m.Text)
+				}
+			}
+
+			// A second Take is told who has it; nothing changes.
+			h.API.Press(d.taras.U, forum.ID, card.ID, "ct:"+k.Code)
+			h.Settle()
+			if text, alert := d.lastAnswer(); !alert || !strings.Contains(text, "Olena") {
+				t.Errorf("second Take: got %q alert=%v, want who has it", text, alert)
+			}
+			if d.loadCase(k.Code).Consultant != d.olena.U.ID {
+				t.Error("a second Take changed the holder")
+			}
+
+			// Relay both ways.
+			sent := h.API.SendText(p.U, "a question")
+			h.Settle()
+			p.SendPhoto("")
+			h.API.SendAlbum(p.U, 2, "")
+			h.Settle()
+			h.Clock.Add(2 * time.Second)
+			h.RunJob("relay-albums")
+			h.API.SendVoice(p.U, fakeapi.Chat{}, 0)
+			h.Settle()
+			got = d.inTopic(k.Thread)
+			if n := len(got); n != 8 {
+				t.Fatalf("topic: got %d messages, want 8 (header, 2 waiting, text, photo, album of 2, voice)", n)
+			}
+			if got[4].Photo == "" || got[5].MediaGroup == "" || got[5].MediaGroup != got[6].MediaGroup || got[7].Voice == "" {
+				t.Errorf("media copies: %+v", got[4:])
+			}
+			if n := len(h.API.CallsTo("copyMessages")); n != 1 {
+				t.Errorf("copyMessages calls: %d, want 1 (the album)", n)
+			}
+			reply := h.API.SendTextInTopic(forum, k.Thread, d.olena.U, "an answer from Olena")
+			h.Settle()
+			if last := p.Last(); last.Text != "an answer from Olena" || last.CopiedFrom == nil {
+				t.Fatalf("the person did not get the consultant's copy: %+v", last)
+			}
+			if r := reactionOn(h, forum.ID, reply.ID); r != "👌" {
+				t.Errorf("delivery reaction on the consultant's message: got %q, want 👌", r)
+			}
+			// A colleague's message in the topic is not relayed.
+			before := len(p.Messages())
+			h.API.SendTextInTopic(forum, k.Thread, d.taras.U, "a comment from Taras")
+			h.Settle()
+			if len(p.Messages()) != before {
+				t.Error("a colleague's message reached the person")
+			}
+			// Edits are relayed as edits of the copy, both ways.
+			h.API.EditText(p.U, p.Chat(), sent.ID, "a question (edited)")
+			h.API.EditText(d.olena.U, forum.ID, reply.ID, "an answer (edited)")
+			h.Settle()
+			if got := d.inTopic(k.Thread)[3]; got.Text != "a question (edited)" || got.Edited != 1 {
+				t.Errorf("the person's edit: copy is %q (edited %d)", got.Text, got.Edited)
+			}
+			if got := p.Last(); got.Text != "an answer (edited)" {
+				t.Errorf("the consultant's edit: the person's copy is %q", got.Text)
+			}
+
+			// Someone deletes the topic: it is recreated and nothing is lost.
+			h.API.DeleteTopic(forum.ID, k.Thread)
+			h.API.SendText(p.U, "after the topic was deleted")
+			h.Settle()
+			h.RunJob("relay-albums")
+			k2 := d.loadCase(k.Code)
+			if k2.Thread == k.Thread || k2.Thread <= 0 {
+				t.Fatalf("topic not recreated: %+v", k2)
+			}
+			if got := d.inTopic(k2.Thread); len(got) != 2 || got[1].Text != "after the topic was deleted" {
+				t.Fatalf("recreated topic: %+v", got)
+			}
+
+			d.checkNothingIdentifies(p, forum.ID, d.olena.U.ID, d.taras.U.ID)
+
+			// Close with an outcome, a follow-up in 3 days that the person agrees to.
+			h.API.SendTextInTopic(forum, k2.Thread, d.olena.U, "/close")
+			h.Settle()
+			d.pressIn(d.olena.U, forum.ID, "co:"+k.Code+":ost")
+			d.pressIn(d.olena.U, forum.ID, "cf:"+k.Code+":3")
+			for _, tp := range h.API.Topics(forum.ID) {
+				if tp.ID == k2.Thread && (!tp.Closed || !strings.HasPrefix(tp.Name, "✅")) {
+					t.Errorf("topic after close: %+v", tp)
+				}
+			}
+			p.Press("cr:" + k.Code + ":5")
+			p.Press("cfa:" + k.Code + ":y")
+			var rating, outcome int64
+			_ = h.DB.View(func(tx *store.Tx) error {
+				rating, outcome = tx.Counter("cases_rating_5"), tx.Counter("cases_outcome_ost")
+				return nil
+			})
+			if rating != 1 || outcome != 1 {
+				t.Errorf("counters: rating_5=%d outcome_ost=%d, want 1 and 1", rating, outcome)
+			}
+			h.Clock.Add(3*24*time.Hour + time.Hour)
+			h.RunJob("case-followups")
+			if !p.HasButton("fu:" + k.Code + ":h") {
+				t.Fatalf("no follow-up question: %q", p.Last().Text)
+			}
+			p.Press("fu:" + k.Code + ":h")
+			k3 := d.loadCase(k.Code)
+			if k3.State != store.CaseTaken || k3.Consultant != d.olena.U.ID || k3.Reopened != 1 {
+				t.Errorf("'I need help' should reopen to the same consultant: %+v", k3)
+			}
+		})
+	}
+}
+
+func reactionOn(h *handlerstest.Harness, chat int64, id int) string {
+	for _, m := range h.API.Messages(chat) {
+		if m.ID == id {
+			return m.Reaction
+		}
+	}
+	return ""
+}
