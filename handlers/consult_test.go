@@ -56,6 +56,7 @@ func (d *desk) consultant(id int64, name, lang string) *handlerstest.Person {
 	}
 	p := d.h.Person(id, lang)
 	p.U.Username = strings.ToLower(name) + "_real"
+	p.Send("/menu") // the private chat with the bot exists
 	return p
 }
 
@@ -339,4 +340,112 @@ func reactionOn(h *handlerstest.Harness, chat int64, id int) string {
 		}
 	}
 	return ""
+}
+
+// TestConsult_PrivateWorkspace: with no consultants' group, cards go privately to the
+// consultants on shift; the conversation happens in the consultant's private chat, every copy
+// tagged with the case code. Two cases at once are routed by reply, by the active case and by
+// /case; an unroutable message is sent nowhere and explained; a person who blocked the bot is
+// reported; release with a note, transfer with accept, close with the copies deleted.
+func TestConsult_PrivateWorkspace(t *testing.T) {
+	d := newDesk(t, fakeapi.Chat{}, handlerstest.Options{})
+	h := d.h
+	anna := d.person(9201, "uk")
+	boris := d.person(9202, "ru")
+	anna.Press("ask:gen")
+	ka := d.caseOf(anna)
+	for _, c := range []*handlerstest.Person{d.olena, d.taras} {
+		if !c.HasButton("ct:" + ka.Code) {
+			t.Fatalf("consultant %d got no card", c.U.ID)
+		}
+	}
+	d.olena.Press("ct:" + ka.Code)
+	if got := d.taras.Last(); !strings.Contains(got.Text, "Olena") || len(got.Keyboard) != 0 {
+		t.Errorf("Taras's card was not updated: %q", got.Text)
+	}
+	h.API.Press(d.taras.U, d.taras.Chat(), d.taras.Last().ID, "ct:"+ka.Code)
+	h.Settle()
+	if text, _ := d.lastAnswer(); !strings.Contains(text, "Olena") {
+		t.Errorf("late Take: %q", text)
+	}
+	boris.PressOn(boris.Last().ID, "ask:art")
+	kb := d.caseOf(boris)
+	d.olena.Press("ct:" + kb.Code)
+
+	// Anna writes: the copy reaches Olena tagged with Anna's code.
+	h.API.SendText(anna.U, "from anna")
+	h.Settle()
+	copyA := d.olena.Last()
+	if copyA.Text != "from anna" || len(copyA.Keyboard) == 0 || copyA.Keyboard[0][0].Data != "cs:"+ka.Code || !copyA.ProtectContent {
+		t.Fatalf("copy in the consultant's chat: %+v", copyA)
+	}
+	// A reply goes to the replied message's case; a plain message to the active case (Boris's,
+	// taken last); /case switches.
+	h.API.SendTextReply(d.olena.U, fakeapi.Chat{}, copyA.ID, "reply to anna")
+	h.API.SendText(d.olena.U, "to the active case")
+	h.Settle()
+	if anna.Last().Text != "reply to anna" || boris.Last().Text != "to the active case" {
+		t.Fatalf("routing: anna got %q, boris got %q", anna.Last().Text, boris.Last().Text)
+	}
+	if anna.Last().ReplyTo == 0 {
+		t.Error("a reply to a copy should reply to the person's original")
+	}
+	d.olena.Send("/case " + strings.ToLower(ka.Code))
+	d.olena.Send("after switching")
+	if anna.Last().Text != "after switching" {
+		t.Errorf("/case did not switch: anna has %q", anna.Last().Text)
+	}
+	// Taras holds nothing: his messages are not for a case (the usual fallback answers).
+	before := len(anna.Messages()) + len(boris.Messages())
+	d.taras.Send("hello?")
+	if len(anna.Messages())+len(boris.Messages()) != before {
+		t.Error("a message from a consultant with no case reached a person")
+	}
+	// Blocked by the person: the consultant is told, the case marked unreachable.
+	h.API.Block(boris.Chat())
+	d.olena.Send("/case " + kb.Code)
+	d.olena.Send("are you there?")
+	if got := d.olena.Last().Text; !strings.Contains(got, kb.Code) || !strings.Contains(got, "⚠️") {
+		t.Errorf("undelivered notice: %q", got)
+	}
+	if !d.loadCase(kb.Code).Unreachable {
+		t.Error("case not marked unreachable")
+	}
+	h.API.Unblock(boris.Chat())
+
+	// Release with a note, then Taras takes it; transfer back with accept.
+	d.olena.Send("/release " + kb.Code + " call back tomorrow")
+	if k := d.loadCase(kb.Code); k.State != store.CaseQueued || k.Previous != d.olena.U.ID {
+		t.Fatalf("after release: %+v", k)
+	}
+	if got := d.taras.Last(); !strings.Contains(got.Text, "call back tomorrow") || !d.taras.HasButton("ct:"+kb.Code) {
+		t.Errorf("Taras's new card with the note: %q", got.Text)
+	}
+	d.taras.Press("ct:" + kb.Code)
+	d.taras.Send("/transfer Olena")
+	d.olena.Press("cx:" + kb.Code + ":y")
+	if k := d.loadCase(kb.Code); k.Consultant != d.olena.U.ID {
+		t.Fatalf("after transfer: held by %d", k.Consultant)
+	}
+	if !strings.Contains(boris.Last().Text, "Olena") {
+		t.Errorf("Boris not told who continues: %q", boris.Last().Text)
+	}
+	// Someone who is not a consultant cannot take or close.
+	stranger := d.person(9299, "en")
+	stranger.Send("/close " + ka.Code)
+	if d.loadCase(ka.Code).State != store.CaseTaken {
+		t.Error("a stranger closed a case")
+	}
+
+	// Close Anna's case: the copies in Olena's chat are deleted.
+	d.olena.Send("/close " + ka.Code)
+	d.olena.Press("co:" + ka.Code + ":info")
+	d.olena.Press("cf:" + ka.Code + ":0")
+	for _, m := range h.API.Messages(d.olena.U.ID) {
+		if (m.Text == "from anna" || m.Text == "reply to anna") && !m.Deleted {
+			t.Errorf("message %q still in the consultant's chat after close", m.Text)
+		}
+	}
+	d.checkNothingIdentifies(anna, d.olena.U.ID, d.taras.U.ID)
+	d.checkNothingIdentifies(boris, d.olena.U.ID, d.taras.U.ID)
 }
