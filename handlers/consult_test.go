@@ -1,6 +1,8 @@
 package handlers_test
 
 import (
+	"bytes"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -448,4 +450,132 @@ func TestConsult_PrivateWorkspace(t *testing.T) {
 	}
 	d.checkNothingIdentifies(anna, d.olena.U.ID, d.taras.U.ID)
 	d.checkNothingIdentifies(boris, d.olena.U.ID, d.taras.U.ID)
+}
+
+// closedHours is service hours that are never open, with the next shift at a fixed time.
+type closedHours struct{ next time.Time }
+
+func (c closedHours) Open(time.Time) bool          { return false }
+func (c closedHours) NextOpen(time.Time) time.Time { return c.next }
+func urgentWord(text string) bool                  { return strings.Contains(strings.ToLower(text), "overdose") }
+func (d *desk) counter(name string) (n int64) {
+	_ = d.h.DB.View(func(tx *store.Tx) error { n = tx.Counter(name); return nil })
+	return n
+}
+
+// TestConsult_OutOfHoursUrgentAndEscalation: out of hours the person is told honestly when
+// someone will answer and gets the overdose card at once, and the case still queues; an urgent
+// word in a waiting case jumps the queue, shows the card and alerts everyone on shift; a case
+// waiting longer than PEERLINE_ESCALATE alerts the group again, with the waiting time on the card.
+func TestConsult_OutOfHoursUrgentAndEscalation(t *testing.T) {
+	next := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	d := newDesk(t, plainGroup, handlerstest.Options{Hours: closedHours{next}, Escalate: 10 * time.Minute, Urgent: urgentWord})
+	h := d.h
+	first := d.person(9301, "en")
+	first.Press("ask:gen")
+	k1 := d.caseOf(first)
+	msgs := first.Messages()
+	if got := msgs[len(msgs)-2].Text; !strings.Contains(got, "24.11 09:00") {
+		t.Errorf("out of hours: the next shift is not named: %q", got)
+	}
+	opioid, _ := h.Content.Card("opioid")
+	if !strings.Contains(first.Last().Text, stripTags(opioid.Title.In("en"))) {
+		t.Errorf("out of hours: no overdose card at once: %q", first.Last().Text)
+	}
+	second := d.person(9302, "uk")
+	second.Press("ask:gen")
+	k2 := d.caseOf(second)
+
+	// The second person writes an urgent word: card, top of the queue, alert on shift.
+	second.Send("my friend has an overdose")
+	uk, _ := h.Content.Card("opioid")
+	sm := second.Messages()
+	if !strings.Contains(sm[len(sm)-2].Text+sm[len(sm)-1].Text, stripTags(uk.Title.In("uk"))) {
+		t.Errorf("urgent word: no card for the person: %q", second.Last().Text)
+	}
+	if !d.loadCase(k2.Code).Urgent {
+		t.Fatal("case not marked urgent")
+	}
+	if got := d.olena.Last().Text; !strings.Contains(got, k2.Code) || !strings.Contains(got, "🆘") {
+		t.Errorf("on-shift alert: %q", got)
+	}
+	d.olena.Send("/next")
+	if k := d.loadCase(k2.Code); k.State != store.CaseTaken {
+		t.Errorf("Take next should pick the urgent case first: %+v", k)
+	}
+	if d.loadCase(k1.Code).State != store.CaseQueued {
+		t.Error("the older case was taken instead")
+	}
+
+	// Escalation: the first case waits 11 minutes.
+	h.Clock.Add(11 * time.Minute)
+	h.RunJob("case-escalation")
+	alert, _ := h.API.LastBotMessage(plainGroup.ID)
+	if !strings.Contains(alert.Text, k1.Code) || !strings.Contains(alert.Text, "11") {
+		t.Errorf("escalation alert: %q", alert.Text)
+	}
+	var card fakeapi.Message
+	for _, m := range h.API.BotMessages(plainGroup.ID) {
+		if strings.Contains(m.Text, k1.Code) && m.Edited > 0 {
+			card = m
+		}
+	}
+	if !strings.Contains(card.Text, "11") || len(card.Keyboard) == 0 {
+		t.Errorf("the waiting card should show the live waiting time and keep Take: %+v", card)
+	}
+	h.RunJob("case-escalation")
+	if n := d.counter("cases_escalated"); n != 1 {
+		t.Errorf("a second run within the interval alerted again: %d alerts", n)
+	}
+	h.Clock.Add(10 * time.Minute)
+	h.RunJob("case-escalation")
+	if n := d.counter("cases_escalated"); n != 2 {
+		t.Errorf("alerts after 21 min: %d, want 2", n)
+	}
+}
+
+// TestConsult_ForgetDuringCase: /forget during an open case tells the consultant the person has
+// left, and no record of the case is left — not even in the raw database file after compaction.
+func TestConsult_ForgetDuringCase(t *testing.T) {
+	d := newDesk(t, forum, handlerstest.Options{})
+	h := d.h
+	p := d.person(9401, "en")
+	p.Press("ask:gen")
+	k := d.caseOf(p)
+	d.pressIn(d.olena.U, forum.ID, "ct:"+k.Code)
+	p.Send("something private")
+	h.API.SendTextInTopic(forum, d.loadCase(k.Code).Thread, d.olena.U, "an answer")
+	h.Settle()
+	p.Send("/forget")
+	p.Press("fg:yes")
+	found := false
+	for _, m := range h.API.BotMessages(forum.ID) {
+		if strings.Contains(m.Text, h.T("uk", "consult_person_left", map[string]any{"Code": k.Code})) {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("the consultant was not told the person has left")
+	}
+	_ = h.DB.View(func(tx *store.Tx) error {
+		cs, _ := tx.Cases(nil)
+		pairs, _ := tx.PairsOf(k.Code)
+		if len(cs) != 0 || len(pairs) != 0 {
+			t.Errorf("left after /forget: %d cases, %d message pairs", len(cs), len(pairs))
+		}
+		return nil
+	})
+	if _, _, err := h.DB.Compact(); err != nil {
+		t.Fatal(err)
+	}
+	h.Stop()
+	raw, err := os.ReadFile(h.DBPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{k.Code, "something private", "an answer", strconv.FormatInt(p.Chat(), 10)} {
+		if bytes.Contains(raw, []byte(s)) {
+			t.Errorf("the raw database still contains %q", s)
+		}
+	}
 }
