@@ -31,10 +31,10 @@ type Deps struct {
 	Log       *slog.Logger
 	// Handoff turns on the peer-consultant handoff (see handoff.go).
 	Handoff bool
+	// Hours are the peer consultants' service hours (zero: always open); see hours.go.
+	Hours Hours
 	// Escalate: a waiting case alerts again after this (PEERLINE_ESCALATE; default 10 min).
 	Escalate time.Duration
-	// Hours are the consultants' service hours (PEERLINE_HOURS; nil: always).
-	Hours ServiceHours
 	// Urgent is the urgent-word matcher (nil: none).
 	Urgent func(text string) bool
 	// Location is PEERLINE_TZ, for times shown to people.
@@ -64,6 +64,10 @@ type App struct {
 	reprompts map[bot.State]bot.HandlerFunc
 	// the guided intakes
 	treat, human *intake
+	// hours are the peer consultants' service hours (PEERLINE_HOURS).
+	hours Hours
+	// staff hooks and command lists: see staff.go.
+	staffHooks
 	// cons configures the peer-consultant flows (consult*.go).
 	cons consultState
 }
@@ -83,7 +87,9 @@ func New(d Deps) *App {
 		reprompts: map[bot.State]bot.HandlerFunc{},
 		treat:     newTreatmentIntake(),
 		human:     newHumanitarianIntake(),
+		hours:     d.Hours,
 	}
+	a.staffHooks = defaultStaffHooks()
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}
@@ -213,6 +219,7 @@ func (a *App) routes(r *bot.Router) {
 	a.sections["menu"] = a.menuCmd
 	a.sections["help"] = a.help
 
+	a.staffRoutes(r)
 	a.consultRoutes(r) // consult.go, consult_desk.go
 
 	r.Fallback(a.fallback)
@@ -317,13 +324,15 @@ func (a *App) locale(next bot.HandlerFunc) bot.HandlerFunc {
 	}
 }
 
-// role sets c.Role from the sender's numeric id, on every update.
+// role sets c.Role from the sender's numeric id, on every update: admin for the admins from
+// configuration and invited admins, consultant for registered consultants (staff.go), else user.
 func (a *App) role(next bot.HandlerFunc) bot.HandlerFunc {
 	return func(c *bot.Ctx) (bot.Next, error) {
-		c.Role = bot.RoleUser
-		if a.admins[c.UserID] {
-			c.Role = bot.RoleAdmin
+		r, err := a.roleOf(c.Tx, c.UserID)
+		if err != nil {
+			return bot.Stay(), err
 		}
+		c.Role = r
 		return next(c)
 	}
 }

@@ -37,7 +37,10 @@ type consultState struct {
 }
 
 func newConsultState(d Deps) consultState {
-	s := consultState{escalate: d.Escalate, albumWait: time.Second, hours: d.Hours, urgent: d.Urgent, loc: d.Location}
+	s := consultState{escalate: d.Escalate, albumWait: time.Second, urgent: d.Urgent, loc: d.Location}
+	if !d.Hours.Always() {
+		s.hours = d.Hours
+	}
 	if s.escalate <= 0 {
 		s.escalate = 10 * time.Minute
 	}
@@ -81,6 +84,59 @@ func (a *App) consultRoutes(r *bot.Router) {
 	r.Command("block", a.blockCmd)
 	r.Callback("cb:", a.blockButton)
 	r.Command("unblock", a.unblockCmd)
+
+	// the staff layer's hooks (staff.go)
+	a.openCasesOf = a.holding
+	a.onConsultantRemoved = func(c *bot.Ctx, s store.Staff) error { return a.handBack(c.Tx, c.Out, s, c.Now) }
+	a.onShiftChanged = func(c *bot.Ctx, s store.Staff) error { return a.shiftChanged(c, s) }
+	a.consultantCmds = append(a.consultantCmds, staffCmd{"cases", "consult_cmd_cases"}, staffCmd{"next", "consult_cmd_next"},
+		staffCmd{"case", "consult_cmd_case"}, staffCmd{"close", "consult_cmd_close"}, staffCmd{"release", "consult_cmd_release"},
+		staffCmd{"transfer", "consult_cmd_transfer"}, staffCmd{"block", "consult_cmd_block"})
+	a.adminCmds = append(a.adminCmds, staffCmd{"unblock", "consult_cmd_unblock"})
+}
+
+// handBack returns a removed (or departing) consultant's open cases to the queue.
+func (a *App) handBack(tx *store.Tx, out *bot.Out, s store.Staff, now time.Time) error {
+	held, err := tx.Cases(func(k *store.Case) bool { return k.State == store.CaseTaken && k.Consultant == s.UserID })
+	if err != nil {
+		return err
+	}
+	for _, k := range held {
+		k.State, k.Previous, k.Consultant, k.Offer, k.Cards = store.CaseQueued, s.UserID, 0, 0, nil
+		if a.forumMode(tx) && k.Thread > 0 && !k.ThreadLost {
+			out.EditTopic(a.consChat, bot.Thread{ID: k.Thread}, a.topicName(k))
+		}
+		if err := a.announce(tx, out, k, ""); err != nil {
+			return err
+		}
+		out.Send(bot.Message{ChatID: k.Person, Text: a.loc.T(k.Lang, "consult_released_person", map[string]any{"Pos": positionOf(tx, k.Code)}),
+			Keyboard: bot.Keyboard{bot.Row(bot.Btn(a.loc.T(k.Lang, "consult_btn_end"), "ce:"+k.Code))}})
+		if err := count(tx, "cases_handed_back"); err != nil {
+			return err
+		}
+	}
+	return tx.SetActiveCase(s.UserID, "")
+}
+
+// shiftChanged: a consultant coming on shift sees what waits (private workspace: the cards).
+func (a *App) shiftChanged(c *bot.Ctx, s store.Staff) error {
+	if !s.OnShift || a.consChat != 0 {
+		return nil
+	}
+	q, err := queue(c.Tx)
+	if err != nil {
+		return err
+	}
+	for _, k := range q {
+		if containsID(k.Cards, s.UserID) {
+			continue
+		}
+		a.sendCard(c.Tx, c.Out, &k, s.UserID, "")
+		if err := c.Tx.PutCase(k); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // learnForum records whether the consultants' chat is a forum, from its own updates.
@@ -153,8 +209,8 @@ func (a *App) anyConsultant(tx *store.Tx) bool {
 	return false
 }
 
-// pseudonymOf names a consultant (or "—").
-func (a *App) pseudonymOf(tx *store.Tx, id int64) string {
+// casePseudonym names a consultant (or "—").
+func (a *App) casePseudonym(tx *store.Tx, id int64) string {
 	if s, found, err := tx.Staff(id); err == nil && found && s.Pseudonym != "" {
 		return s.Pseudonym
 	}
@@ -275,7 +331,7 @@ func (a *App) tellQueued(c *bot.Ctx, k store.Case) {
 	open := a.cons.hours == nil || a.cons.hours.Open(c.Now)
 	switch {
 	case !open:
-		data["When"] = a.cons.hours.NextOpen(c.Now).In(a.cons.loc).Format("02.01 15:04")
+		data["When"] = a.cons.hours.NextOpen(c.Now).Format("02.01 15:04")
 		c.Reply(a.t(c, "consult_queued_closed", data), kb)
 	case len(a.onShift(c.Tx)) == 0:
 		c.Reply(a.t(c, "consult_queued_nobody", data), kb)
@@ -293,7 +349,7 @@ func (a *App) tellQueued(c *bot.Ctx, k store.Case) {
 func (a *App) tellStatus(c *bot.Ctx, k store.Case) {
 	kb := bot.Keyboard{bot.Row(bot.Btn(a.t(c, "consult_btn_end"), "ce:"+k.Code))}
 	if k.State == store.CaseTaken {
-		c.Reply(a.t(c, "consult_with", map[string]any{"Name": esc(a.pseudonymOf(c.Tx, k.Consultant))}), kb)
+		c.Reply(a.t(c, "consult_with", map[string]any{"Name": esc(a.casePseudonym(c.Tx, k.Consultant))}), kb)
 		return
 	}
 	c.Reply(a.t(c, "consult_still_queued", map[string]any{"Pos": positionOf(c.Tx, k.Code)}), kb)

@@ -41,7 +41,7 @@ func (a *App) deskMessage(c *bot.Ctx) (bool, error) {
 			c.Reply(a.t(c, "consult_not_taken", map[string]any{"Code": k.Code}), nil)
 			return true, nil
 		case k.Consultant != s.UserID:
-			c.Reply(a.t(c, "consult_not_yours", map[string]any{"Code": k.Code, "Name": esc(a.pseudonymOf(c.Tx, k.Consultant))}), nil)
+			c.Reply(a.t(c, "consult_not_yours", map[string]any{"Code": k.Code, "Name": esc(a.casePseudonym(c.Tx, k.Consultant))}), nil)
 			return true, nil
 		}
 		return true, a.fromDesk(c, &k)
@@ -265,7 +265,7 @@ func (a *App) takeButton(c *bot.Ctx) (bot.Next, error) {
 func (a *App) take(c *bot.Ctx, s store.Staff, k store.Case) error {
 	switch {
 	case k.State == store.CaseTaken:
-		c.Alert(a.t(c, "consult_already_taken", map[string]any{"Code": k.Code, "Name": a.pseudonymOf(c.Tx, k.Consultant)}))
+		c.Alert(a.t(c, "consult_already_taken", map[string]any{"Code": k.Code, "Name": a.casePseudonym(c.Tx, k.Consultant)}))
 		return nil
 	case k.State != store.CaseQueued:
 		c.Alert(a.t(c, "consult_case_gone"))
@@ -396,7 +396,7 @@ func (a *App) heldCase(c *bot.Ctx, arg string) (store.Staff, store.Case, bool, e
 		return s, k, false, nil
 	}
 	if k.State != store.CaseTaken || k.Consultant != s.UserID {
-		a.say(c, a.t(c, "consult_not_yours", map[string]any{"Code": k.Code, "Name": esc(a.pseudonymOf(c.Tx, k.Consultant))}))
+		a.say(c, a.t(c, "consult_not_yours", map[string]any{"Code": k.Code, "Name": esc(a.casePseudonym(c.Tx, k.Consultant))}))
 		return s, k, false, nil
 	}
 	return s, k, true, nil
@@ -657,7 +657,7 @@ func (a *App) outcomeButton(c *bot.Ctx) (bot.Next, error) {
 	}
 	ended := found && k.State == store.CaseClosed && k.Outcome == "ended"
 	if !found || k.Consultant != s.UserID || (k.State != store.CaseTaken && !ended) {
-		c.Alert(a.t(c, "consult_not_yours", map[string]any{"Code": parts[1], "Name": esc(a.pseudonymOf(c.Tx, k.Consultant))}))
+		c.Alert(a.t(c, "consult_not_yours", map[string]any{"Code": parts[1], "Name": esc(a.casePseudonym(c.Tx, k.Consultant))}))
 		return bot.Stay(), nil
 	}
 	c.Answer("")

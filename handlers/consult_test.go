@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ehra/peerline/bot/fakeapi"
+	"github.com/ehra/peerline/handlers"
 	"github.com/ehra/peerline/handlers/handlerstest"
 	"github.com/ehra/peerline/store"
 )
@@ -468,14 +469,18 @@ func (d *desk) counter(name string) (n int64) {
 // word in a waiting case jumps the queue, shows the card and alerts everyone on shift; a case
 // waiting longer than PEERLINE_ESCALATE alerts the group again, with the waiting time on the card.
 func TestConsult_OutOfHoursUrgentAndEscalation(t *testing.T) {
-	next := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
-	d := newDesk(t, plainGroup, handlerstest.Options{Hours: closedHours{next}, Escalate: 10 * time.Minute, Urgent: urgentWord})
+	// The test clock starts on Monday 23.11.2026 at 12:00 UTC; the service opens on Sundays.
+	hours, err := handlers.ParseHours("sun 09:00-10:00", time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := newDesk(t, plainGroup, handlerstest.Options{Hours: hours, Escalate: 10 * time.Minute, Urgent: urgentWord})
 	h := d.h
 	first := d.person(9301, "en")
 	first.Press("ask:gen")
 	k1 := d.caseOf(first)
 	msgs := first.Messages()
-	if got := msgs[len(msgs)-2].Text; !strings.Contains(got, "24.11 09:00") {
+	if got := msgs[len(msgs)-2].Text; !strings.Contains(got, "29.11 09:00") {
 		t.Errorf("out of hours: the next shift is not named: %q", got)
 	}
 	opioid, _ := h.Content.Card("opioid")

@@ -32,6 +32,9 @@ func (a *App) start(c *bot.Ctx) (bot.Next, error) {
 	if section == "overdose" {
 		return a.overdose(c)
 	}
+	if code, ok := strings.CutPrefix(section, joinPrefix); ok {
+		return a.joinStart(c, code) // an invitation to the staff (staff_join.go)
+	}
 	u, found, err := c.Tx.User(c.UserID)
 	if err != nil {
 		return bot.Stay(), err
@@ -94,6 +97,7 @@ func (a *App) pickLanguage(c *bot.Ctx) (bot.Next, error) {
 		return bot.Stay(), err
 	}
 	c.Lang = lang
+	a.refreshStaffMenu(c)
 	c.Answer(a.t(c, "lang_saved"))
 	if !u.Onboarded {
 		a.showPrivacyIntro(c)

@@ -6,6 +6,8 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -174,6 +176,7 @@ func (s *Sandbox) apiSend(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusBadRequest, "channels are read-only")
 		return
 	}
+	in.Text = deepLinkStart(in.Text)
 	s.mu.Lock()
 	api := s.api
 	s.mu.Unlock()
@@ -261,4 +264,26 @@ func (s *Sandbox) apiEvents(w http.ResponseWriter, r *http.Request) {
 			flusher.Flush()
 		}
 	}
+}
+
+var startParam = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// deepLinkStart turns a pasted link to this bot with a start parameter
+// (https://t.me/<bot>?start=join_...) into "/start join_...", which is what Telegram sends when
+// someone opens such a link: how a consultant opens an invitation in the sandbox. Any other text
+// is returned as it is.
+func deepLinkStart(text string) string {
+	t := strings.TrimSpace(text)
+	if !strings.Contains(t, "://") {
+		t = "https://" + t
+	}
+	u, err := url.Parse(t)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host != "t.me" || !strings.EqualFold(strings.Trim(u.Path, "/"), botUsername) {
+		return text
+	}
+	param := u.Query().Get("start")
+	if !startParam.MatchString(param) {
+		return text
+	}
+	return "/start " + param
 }

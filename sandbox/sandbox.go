@@ -171,6 +171,7 @@ func (s *Sandbox) startBot() error {
 	b := bot.New(bot.Config{
 		Token: Token, APIURL: s.api.URL(), Limits: limits, Log: s.log, PollTimeout: 10 * time.Second,
 		DrainTimeout: 2 * time.Second, Commands: app.Commands(), OnParked: app.OnParked, OnFlood: app.OnFlood,
+		OnStart: app.OnStart,
 	}, db, app.Router())
 	sched := bot.NewScheduler(db, time.Local, s.log, nil)
 	for _, j := range app.Jobs(b, db) {

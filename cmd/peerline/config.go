@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ehra/peerline/handlers"
 )
 
 // Config is peerline's configuration: environment variables, each also a flag (a flag wins).
@@ -24,6 +26,7 @@ type Config struct {
 	ConsultantsChat int64
 	Channels        map[string]string // language (uk, ru, en, or "*" for all) → @username or numeric id
 	TZ              *time.Location
+	Hours           handlers.Hours // peer consultants' service hours, in TZ
 	HTTP            string
 	RateLimits      bool
 	Senders         int
@@ -67,11 +70,13 @@ var settings = []setting{
 		parse: parseChannels},
 	{env: "PEERLINE_TZ", flag: "tz", def: "Europe/Kyiv", help: "time zone for schedules",
 		parse: parseTZ},
+	{env: "PEERLINE_HOURS", flag: "hours", def: "always", help: "service hours for peer consultants in PEERLINE_TZ, e.g. \"mon-fri 09:00-21:00; sat 10:00-16:00\"",
+		parse: parseHours},
 	{env: "PEERLINE_HTTP", flag: "http", help: "address for /healthz and /metrics, e.g. 127.0.0.1:9090 (off if empty)",
 		parse: parseHTTP},
 	{env: "PEERLINE_RATE_LIMITS", flag: "rate-limits", def: "on", help: "keep to Telegram's sending limits: on, or off for a local Bot API server or a benchmark",
 		parse: parseOnOff},
-	{env: "PEERLINE_SENDERS", flag: "senders", def: "8", help: "concurrent outgoing calls",
+	{env: "PEERLINE_SENDERS", flag: "senders", help: "concurrent outgoing calls (default: 8 with rate limits on, 64 with them off)",
 		parse: parseSenders},
 	{env: "PEERLINE_FLOOD", flag: "flood", def: "20,60", help: "per person: updates at once, and per minute, before the bot asks them to slow down; off for benchmarks",
 		parse: parseFlood},
@@ -214,6 +219,17 @@ func parseTZ(c *Config, v string) error {
 	return nil
 }
 
+// parseHours reads PEERLINE_HOURS in the time zone parsed before it (PEERLINE_TZ comes first in
+// settings).
+func parseHours(c *Config, v string) error {
+	h, err := handlers.ParseHours(v, c.TZ)
+	if err != nil {
+		return err
+	}
+	c.Hours = h
+	return nil
+}
+
 func parseHTTP(c *Config, v string) error {
 	v = strings.TrimSpace(v)
 	if v == "" {
@@ -243,7 +259,12 @@ func parseOnOff(c *Config, v string) error {
 	return nil
 }
 
+// parseSenders: empty leaves 0, and the runtime picks from the rate limits (bot.DefaultSenders).
 func parseSenders(c *Config, v string) error {
+	if strings.TrimSpace(v) == "" {
+		c.Senders = 0
+		return nil
+	}
 	n, err := strconv.Atoi(strings.TrimSpace(v))
 	if err != nil || n < 1 || n > 256 {
 		return fmt.Errorf("%q: expected a number from 1 to 256", v)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestConfigErrorsNameTheVariable(t *testing.T) {
@@ -22,6 +23,7 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 		{"ChannelsBadChannel", map[string]string{"PEERLINE_CHANNELS": "uk=hr"}, nil, "is not a channel"},
 		{"ChannelsTwice", map[string]string{"PEERLINE_CHANNELS": "uk=@hr_ua1,uk=@hr_ua2"}, nil, "given twice"},
 		{"TZ", map[string]string{"PEERLINE_TZ": "Europe/Atlantis"}, nil, `PEERLINE_TZ (-tz): "Europe/Atlantis" is not a known time zone`},
+		{"Hours", map[string]string{"PEERLINE_HOURS": "mon-fri 9-21"}, nil, `PEERLINE_HOURS (-hours): "9-21" is not a time range HH:MM-HH:MM`},
 		{"ConsultantsChatPositive", map[string]string{"PEERLINE_CONSULTANTS_CHAT": "12345"}, nil, "PEERLINE_CONSULTANTS_CHAT"},
 		{"APIURL", map[string]string{"PEERLINE_API_URL": "api.telegram.org"}, nil, "PEERLINE_API_URL"},
 		{"HTTP", map[string]string{"PEERLINE_HTTP": "9090"}, nil, "PEERLINE_HTTP"},
@@ -69,6 +71,22 @@ func TestConfigDefaultsAndParsing(t *testing.T) {
 	}
 	if c.KeyFile != "data/peerline.key" {
 		t.Errorf("key file default: %s", c.KeyFile)
+	}
+	if c.Senders != 0 { // 0: the runtime picks from the limits (bot.DefaultSenders)
+		t.Errorf("senders when unset: got %d, want 0", c.Senders)
+	}
+	if !c.Hours.Always() {
+		t.Errorf("hours default: %s, want always", c.Hours)
+	}
+	hours, err := parseConfig(flag.NewFlagSet("t", flag.ContinueOnError), nil, func(k string) string {
+		return map[string]string{"PEERLINE_TZ": "Asia/Almaty", "PEERLINE_HOURS": "mon-fri 09:00-18:00"}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 2026-11-23 is a Monday; 04:30 UTC is 09:30 in Almaty (UTC+5) and 06:30 in Kyiv.
+	if at := time.Date(2026, 11, 23, 4, 30, 0, 0, time.UTC); !hours.Hours.Open(at) {
+		t.Errorf("hours %s in Asia/Almaty: closed at 09:30 local time, want open", hours.Hours)
 	}
 	one, err := parseConfig(flag.NewFlagSet("t", flag.ContinueOnError), nil, func(k string) string {
 		return map[string]string{"PEERLINE_CHANNELS": "@hr_all"}[k]

@@ -160,6 +160,7 @@ func (m *Main) run(ctx context.Context, args []string) error {
 	app := handlers.New(handlers.Deps{
 		Content: cnt, Locales: loc, Admins: c.Admins, ConsultantsChat: c.ConsultantsChat, Log: m.log,
 		Channels: channelIDs(c.Channels), Retention: handlers.Retention{Users: c.Retention.Users, Forms: c.Retention.Forms},
+		Hours: c.Hours,
 	})
 	limits := bot.TelegramLimits()
 	limits.Off = !c.RateLimits
@@ -172,6 +173,7 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		Commands:     app.Commands(),
 		OnParked:     app.OnParked,
 		OnFlood:      app.OnFlood,
+		OnStart:      app.OnStart,
 		Flood:        bot.Rate{PerSecond: float64(c.FloodPerMinute) / 60, Burst: float64(c.FloodBurst)},
 		NoFloodLimit: c.FloodBurst == 0,
 	}, m.db, app.Router())

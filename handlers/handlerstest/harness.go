@@ -37,8 +37,9 @@ type Options struct {
 	Retention handlers.Retention
 	// Flood is the per-person limit; zero means none (tests press faster than people).
 	Flood bot.Rate
-	// Hours, Escalate and Urgent configure the peer-consultant flows.
-	Hours    handlers.ServiceHours
+	// Hours are the consultants' service hours (zero: always open).
+	Hours handlers.Hours
+	// Escalate and Urgent configure the peer-consultant flows.
 	Escalate time.Duration
 	Urgent   func(string) bool
 }
@@ -116,7 +117,7 @@ func (h *Harness) start() {
 	h.Bot = bot.New(bot.Config{
 		Token: Token, APIURL: h.API.URL(), Limits: limits, Now: h.Clock.Now,
 		PollTimeout: 2 * time.Second, DrainTimeout: time.Second, Log: log,
-		Commands: h.App.Commands(), OnParked: h.App.OnParked, OnFlood: h.App.OnFlood,
+		Commands: h.App.Commands(), OnParked: h.App.OnParked, OnFlood: h.App.OnFlood, OnStart: h.App.OnStart,
 		Flood: h.opt.Flood, NoFloodLimit: h.opt.Flood == (bot.Rate{}),
 	}, db, h.App.Router())
 	ctx, cancel := context.WithCancel(context.Background())
