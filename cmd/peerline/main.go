@@ -159,8 +159,8 @@ func (m *Main) run(ctx context.Context, args []string) error {
 
 	app := handlers.New(handlers.Deps{
 		Content: cnt, Locales: loc, Admins: c.Admins, ConsultantsChat: c.ConsultantsChat, Log: m.log,
-		Channels: channelIDs(c.Channels), Retention: handlers.Retention{Users: c.Retention.Users, Forms: c.Retention.Forms},
-		Hours: c.Hours,
+		Channels: channelIDs(c.Channels), Retention: handlers.Retention{Users: c.Retention.Users, Forms: c.Retention.Forms, Cases: c.Retention.Cases},
+		Hours: c.Hours, Escalate: c.Escalate, Location: c.TZ,
 	})
 	limits := bot.TelegramLimits()
 	limits.Off = !c.RateLimits
