@@ -584,3 +584,96 @@ func TestConsult_ForgetDuringCase(t *testing.T) {
 		}
 	}
 }
+
+// TestConsult_PlainGroup: a consultants' group without topics gets the cards; Take there moves
+// the conversation to the consultant's private chat; someone in the group who is not a
+// consultant is refused and nothing changes.
+func TestConsult_PlainGroup(t *testing.T) {
+	d := newDesk(t, plainGroup, handlerstest.Options{})
+	h := d.h
+	p := d.person(9501, "ru")
+	p.Press("ask:gen")
+	k := d.caseOf(p)
+	card, _ := h.API.LastBotMessage(plainGroup.ID)
+	if len(card.Keyboard) == 0 || card.Keyboard[0][0].Data != "ct:"+k.Code {
+		t.Fatalf("card in the group: %+v", card)
+	}
+	outsider := fakeapi.User{ID: 777, FirstName: "Visitor"}
+	h.API.Press(outsider, plainGroup.ID, card.ID, "ct:"+k.Code)
+	h.Settle()
+	if text, alert := d.lastAnswer(); !alert || text != h.T("uk", "consult_not_staff") {
+		t.Errorf("outsider's Take: %q alert=%v", text, alert)
+	}
+	if d.loadCase(k.Code).State != store.CaseQueued {
+		t.Fatal("an outsider's Take changed the case")
+	}
+	d.pressIn(d.taras.U, plainGroup.ID, "ct:"+k.Code)
+	if len(h.API.Topics(plainGroup.ID)) != 0 {
+		t.Error("topics in a plain group")
+	}
+	p.Send("hello")
+	if got := d.taras.Last(); got.Text != "hello" || got.Keyboard[0][0].Data != "cs:"+k.Code {
+		t.Fatalf("the conversation should be in Taras's private chat: %+v", got)
+	}
+	d.taras.Send("hi, I am here")
+	if p.Last().Text != "hi, I am here" {
+		t.Errorf("the person got %q", p.Last().Text)
+	}
+	if got, _ := h.API.LastBotMessage(plainGroup.ID); !strings.Contains(got.Text, "Taras") {
+		t.Errorf("group card not updated: %q", got.Text)
+	}
+}
+
+// TestConsult_RestartMidConversation: the bot stops while the person's messages are in flight;
+// after the restart every message reaches the consultant once, in order.
+func TestConsult_RestartMidConversation(t *testing.T) {
+	d := newDesk(t, fakeapi.Chat{}, handlerstest.Options{})
+	h := d.h
+	p := d.person(9601, "en")
+	p.Press("ask:gen")
+	k := d.caseOf(p)
+	d.olena.Press("ct:" + k.Code)
+	for i := 1; i <= 5; i++ {
+		h.API.SendText(p.U, "m"+strconv.Itoa(i))
+	}
+	h.Restart()
+	h.Settle()
+	var got []string
+	for _, m := range d.olena.Messages() {
+		if strings.HasPrefix(m.Text, "m") && len(m.Text) == 2 {
+			got = append(got, m.Text)
+		}
+	}
+	if strings.Join(got, ",") != "m1,m2,m3,m4,m5" {
+		t.Errorf("after the restart the consultant has %v, want m1..m5 once each in order", got)
+	}
+}
+
+// TestConsult_RetentionPurge: a closed case goes after the retention with its forum topic; an
+// open one stays.
+func TestConsult_RetentionPurge(t *testing.T) {
+	d := newDesk(t, forum, handlerstest.Options{})
+	h := d.h
+	p := d.person(9701, "uk")
+	p.Press("ask:gen")
+	k := d.caseOf(p)
+	d.pressIn(d.olena.U, forum.ID, "ct:"+k.Code)
+	thread := d.loadCase(k.Code).Thread
+	p.Send("/end")
+	q := d.person(9702, "uk")
+	q.Press("ask:gen")
+	open := d.caseOf(q)
+	h.Clock.Add(31 * 24 * time.Hour)
+	h.RunJob("case-retention")
+	if k2 := d.loadCase(k.Code); k2.Code != "" {
+		t.Errorf("closed case still stored: %+v", k2)
+	}
+	if d.loadCase(open.Code).Code == "" {
+		t.Error("an open case was purged")
+	}
+	for _, tp := range h.API.Topics(forum.ID) {
+		if tp.ID == thread && !tp.Deleted {
+			t.Error("the closed case's topic was not deleted")
+		}
+	}
+}
