@@ -677,3 +677,36 @@ func TestConsult_RetentionPurge(t *testing.T) {
 		}
 	}
 }
+
+// TestConsult_EntryPoints: the "Talk to a peer consultant" button shows where it can work — the
+// main menu, membership, an open call's question — and nowhere while no consultant exists and no
+// consultants' chat is configured.
+func TestConsult_EntryPoints(t *testing.T) {
+	t.Run("off", func(t *testing.T) {
+		h := handlerstest.Start(t, handlerstest.Options{})
+		d := &desk{t: t, h: h}
+		p := d.person(9801, "en")
+		if p.HasButton("ask:gen") {
+			t.Error("the menu offers a consultant though none exists")
+		}
+		p.Press("mem")
+		if p.HasButton("ask:mem") {
+			t.Error("membership offers a consultant though none exists")
+		}
+	})
+	t.Run("on", func(t *testing.T) {
+		d := newDesk(t, fakeapi.Chat{}, handlerstest.Options{})
+		p := d.person(9802, "en")
+		if !p.HasButton("ask:gen") {
+			t.Error("no consultant button in the menu")
+		}
+		p.Press("mem")
+		if !p.HasButton("ask:mem") {
+			t.Error("no consultant button on the membership screen")
+		}
+		p.Press("ask:mem")
+		if k := d.caseOf(p); k.Topic != "mem" {
+			t.Errorf("case topic: got %q, want mem", k.Topic)
+		}
+	})
+}
