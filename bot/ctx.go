@@ -141,11 +141,16 @@ func (c *Ctx) Reply(text string, kb Keyboard) { c.Send(Message{Text: text, Keybo
 // Show presents a screen: on a button press it edits the message the button was on, otherwise it
 // sends a new message. Menus stay one message instead of piling up.
 func (c *Ctx) Show(text string, kb Keyboard) {
-	if c.Kind == KindCallback && !c.noEdit && c.MessageID != 0 && !c.messageGone() {
+	if c.WillEdit() {
 		c.Edit(c.ChatID, c.MessageID, text, kb)
 		return
 	}
 	c.Reply(text, kb)
+}
+
+// WillEdit reports whether Show would edit the pressed message (rather than send a new one).
+func (c *Ctx) WillEdit() bool {
+	return c.Kind == KindCallback && !c.noEdit && c.MessageID != 0 && !c.messageGone()
 }
 
 // Forget erases everything the store holds about the person whose private chat is chatID, and

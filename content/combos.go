@@ -3,6 +3,7 @@ package content
 import (
 	"fmt"
 	"sort"
+	"time"
 )
 
 // Risk levels of a combination, from worst to none known. "nodata" is never written in the
@@ -12,7 +13,7 @@ const (
 	LevelUnsafe    = "unsafe"    // considerable risk of harm
 	LevelCaution   = "caution"   // usually not physically harmful, but uncomfortable or risky
 	LevelLow       = "low"       // low known risk
-	LevelNoData    = "nodata"    // no reliable data: ask a peer consultant, never guess
+	LevelNoData    = "nodata"    // no reliable data: say so, never guess
 )
 
 // Levels are the levels a pair may have in the file.
@@ -42,15 +43,18 @@ type ComboAnswer struct {
 	Level   string
 	Why     Text // empty for no data
 	Instead Text // empty for no data
-	Sources []string
+	// Sources and Reviewed are the pair's; a "no data" answer has none (the sources searched do
+	// not cover the pair, so naming them would mislead).
+	Sources  []string
+	Reviewed time.Time
 }
 
 // CombosFile is combos.toml.
 type CombosFile struct {
 	Items []ComboItem `toml:"item"`
 	Pairs []ComboPair `toml:"pair"`
-	// NoDataSources are the sources that were searched for every pair; a pair not listed was
-	// found in none of them, and the answer "no data" names them.
+	// NoDataSources are the sources that were searched for every pair, for reviewers; a pair not
+	// listed was found in none of them. They are not shown with a "no data" answer.
 	NoDataSources []string `toml:"nodata_sources"`
 }
 
@@ -64,9 +68,9 @@ func pairKey(a, b string) [2]string {
 // Combo answers for items a and b in either order. A pair not in the file is "no data".
 func (c *Content) Combo(a, b string) ComboAnswer {
 	if p, ok := c.pairs[pairKey(a, b)]; ok {
-		return ComboAnswer{Level: p.Level, Why: p.Why, Instead: p.Instead, Sources: p.Sources}
+		return ComboAnswer{Level: p.Level, Why: p.Why, Instead: p.Instead, Sources: p.Sources, Reviewed: p.Reviewed}
 	}
-	return ComboAnswer{Level: LevelNoData, Sources: c.Combos.NoDataSources}
+	return ComboAnswer{Level: LevelNoData}
 }
 
 // ComboItem returns a checker item by id.
@@ -113,6 +117,7 @@ func (c *Content) validateCombos() (probs []Problem) {
 		c.pairs[k] = p
 		probs = append(probs, checkTexts(file, entry, p)...)
 		probs = append(probs, checkMeta(file, entry, p.Meta)...)
+		probs = append(probs, checkReviewer(file, entry, p.Meta)...)
 	}
 	if len(c.Combos.NoDataSources) == 0 {
 		probs = append(probs, Problem{file, "", "nodata_sources", "name the sources searched, for the \"no data\" answers"})

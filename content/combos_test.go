@@ -40,11 +40,14 @@ func TestCombo_EveryPairAnswered(t *testing.T) {
 			if !valid[ans.Level] {
 				t.Errorf("%s + %s: level %q, want one of %v or %q", x.ID, y.ID, ans.Level, Levels, LevelNoData)
 			}
+			if ans.Level == LevelNoData {
+				if len(ans.Sources) != 0 {
+					t.Errorf("%s + %s (nodata): sources %v that do not cover the pair", x.ID, y.ID, ans.Sources)
+				}
+				continue
+			}
 			if len(ans.Sources) == 0 {
 				t.Errorf("%s + %s (%s): no sources", x.ID, y.ID, ans.Level)
-			}
-			if ans.Level == LevelNoData {
-				continue
 			}
 			for _, lang := range []string{"uk", "ru", "en"} {
 				if ans.Why.In(lang) == "" || ans.Instead.In(lang) == "" {
@@ -98,9 +101,9 @@ func TestCombo_KnownLevels(t *testing.T) {
 		{"buprenorphine", "pregabalin", LevelDangerous},
 		{"methadone", "cocaine", LevelDangerous},
 		// Treatment interactions: a doctor's matter, never "stop".
-		{"methadone", "tb-meds", LevelCaution},
-		{"buprenorphine", "tb-meds", LevelCaution},
-		{"methadone", "hiv-art", LevelCaution},
+		{"methadone", "tb-meds", LevelUnsafe},
+		{"buprenorphine", "tb-meds", LevelUnsafe},
+		{"methadone", "hiv-art", LevelUnsafe},
 		{"hiv-art", "tb-meds", LevelCaution},
 		// Not in any source searched: the checker must not guess.
 		{"spice", "alcohol", LevelNoData},

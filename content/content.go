@@ -49,9 +49,14 @@ func (t Text) In(lang string) string {
 func (t Text) empty() bool { return t.UK == "" && t.RU == "" && t.EN == "" }
 
 // Meta is what every entry carries: where its facts come from and when someone last checked them.
+// Sources are for reviewers and for the "Sources" list a person can open; they name real,
+// readable sources (never internal labels). ReviewedBy is the role of who reviewed the entry
+// ("peer consultant", "physician", "harm reduction specialist"), never a private person's name
+// unless they agreed; health entries must have it (see review.go).
 type Meta struct {
-	Sources  []string  `toml:"sources"`
-	Reviewed time.Time `toml:"reviewed"`
+	Sources    []string  `toml:"sources"`
+	Reviewed   time.Time `toml:"reviewed"`
+	ReviewedBy string    `toml:"reviewed_by"`
 }
 
 // Content is all domain content.
@@ -66,6 +71,8 @@ type Content struct {
 	Places    Places
 	Steps     []Steps
 	Directory DirectoryFile
+	// UrgentWords are the words that open a first-aid card at once (urgent.go).
+	UrgentWords UrgentFile
 
 	countries       map[string]*Country
 	cards           map[string]*Card
@@ -77,6 +84,7 @@ type Content struct {
 	regions         map[string]*Region
 	abroad          map[string]*Abroad
 	sources         map[string]string // content file name → where it was read from
+	urgentCalm      [][]patWord
 }
 
 // NPSFile is nps.toml.
@@ -130,6 +138,7 @@ var files = []struct {
 		}{&c.Steps}
 	}},
 	{"directory.toml", func(c *Content) any { return &c.Directory }},
+	{"urgent.toml", func(c *Content) any { return &c.UrgentWords }},
 }
 
 // extending files are not replaced by a file of the same name in the data folder, but extended

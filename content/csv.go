@@ -25,10 +25,21 @@ var CSVHeader = []string{
 	"verified", "verified_by", "sources", "dated",
 }
 
+// CSVOptional are columns a file may leave out: info_date (for an entry nobody has verified,
+// when its source published the information).
+var CSVOptional = []string{"info_date"}
+
+func csvDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("2006-01-02")
+}
+
 // ExportDirectoryCSV writes the directory (shipped and added entries) as CSV.
 func (c *Content) ExportDirectoryCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(CSVHeader); err != nil {
+	if err := cw.Write(append(append([]string(nil), CSVHeader...), CSVOptional...)); err != nil {
 		return err
 	}
 	for _, s := range c.Directory.Services {
@@ -39,7 +50,8 @@ func (c *Content) ExportDirectoryCSV(w io.Writer) error {
 			s.ID, s.Kind, strings.Join(s.Offers, ";"), s.Country, s.Region, s.City,
 			s.Name.UK, s.Name.RU, s.Name.EN, s.Address, strings.Join(s.Phones, ";"), s.Website, s.Telegram,
 			s.Hours.UK, s.Hours.RU, s.Hours.EN, strings.Join(s.Languages, ";"), s.Notes.UK, s.Notes.RU, s.Notes.EN,
-			s.Verified.Format("2006-01-02"), s.VerifiedBy, strings.Join(s.Sources, ";"), strconv.FormatBool(s.Dated),
+			csvDate(s.Verified), s.VerifiedBy, strings.Join(s.Sources, ";"), strconv.FormatBool(s.Dated),
+			csvDate(s.InfoDate),
 		}
 		if err := cw.Write(row); err != nil {
 			return err
@@ -85,7 +97,7 @@ func (c *Content) ParseDirectoryCSV(r io.Reader) ([]Service, error) {
 		}
 		line, _ := cr.FieldPos(0)
 		get := func(name string) string {
-			if i := col[name]; i < len(rec) {
+			if i, ok := col[name]; ok && i < len(rec) {
 				return strings.TrimSpace(rec[i])
 			}
 			return ""
@@ -116,6 +128,13 @@ func (c *Content) ParseDirectoryCSV(r io.Reader) ([]Service, error) {
 				reasons = append(reasons, fmt.Sprintf("verified: %q is not a date like 2026-11-23", v))
 			}
 			s.Verified = t
+		}
+		if v := get("info_date"); v != "" {
+			t, err := time.Parse("2006-01-02", v)
+			if err != nil {
+				reasons = append(reasons, fmt.Sprintf("info_date: %q is not a date like 2026-11-23", v))
+			}
+			s.InfoDate = t
 		}
 		if d := get("dated"); d != "" {
 			b, err := strconv.ParseBool(d)

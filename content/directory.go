@@ -10,22 +10,27 @@ import (
 
 // Service is an entry of the service directory.
 type Service struct {
-	ID         string    `toml:"id"`
-	Name       Text      `toml:"name" content:"max=120"`
-	Kind       string    `toml:"kind"`   // one of ServiceKinds
-	Offers     []string  `toml:"offers"` // treatments (Treatments) and needs (Needs) it helps with
-	Country    string    `toml:"country"`
-	Region     string    `toml:"region"` // a Ukrainian region code (places.toml), or a region name abroad; "" = the whole country
-	City       string    `toml:"city"`   // a city key (places.toml) or a city name; "" = the whole region or country
-	Address    string    `toml:"address"`
-	Phones     []string  `toml:"phones"`
-	Website    string    `toml:"website"`
-	Telegram   string    `toml:"telegram"`
-	Hours      Text      `toml:"hours" content:"optional,max=200"`
-	Languages  []string  `toml:"languages"`
-	Notes      Text      `toml:"notes" content:"optional,max=600"`
+	ID        string   `toml:"id"`
+	Name      Text     `toml:"name" content:"max=120"`
+	Kind      string   `toml:"kind"`   // one of ServiceKinds
+	Offers    []string `toml:"offers"` // treatments (Treatments) and needs (Needs) it helps with
+	Country   string   `toml:"country"`
+	Region    string   `toml:"region"` // a Ukrainian region code (places.toml), or a region name abroad; "" = the whole country
+	City      string   `toml:"city"`   // a city key (places.toml) or a city name; "" = the whole region or country
+	Address   string   `toml:"address"`
+	Phones    []string `toml:"phones"`
+	Website   string   `toml:"website"`
+	Telegram  string   `toml:"telegram"`
+	Hours     Text     `toml:"hours" content:"optional,max=200"`
+	Languages []string `toml:"languages"`
+	Notes     Text     `toml:"notes" content:"optional,max=600"`
+	// Verified is when someone last verified the entry (called it, or confirmed it with the
+	// service), and VerifiedBy who (a role or an organisation). An entry nobody has verified
+	// leaves both empty and gives InfoDate instead: when its source published the information.
+	// It is then shown as "information from <year>, not re-checked".
 	Verified   time.Time `toml:"verified"`
 	VerifiedBy string    `toml:"verified_by"`
+	InfoDate   time.Time `toml:"info_date"`
 	Sources    []string  `toml:"sources"`
 	// Dated marks an entry the sources describe as possibly out of date: it is always shown
 	// with its verification date.
@@ -55,7 +60,17 @@ func (d *DirectoryFile) Stale(s *Service, now time.Time) bool {
 	if days <= 0 {
 		days = 180
 	}
-	return s.Dated || now.Sub(s.Verified) > time.Duration(days)*24*time.Hour
+	return s.Dated || s.Verified.IsZero() || now.Sub(s.Verified) > time.Duration(days)*24*time.Hour
+}
+
+// DateNote says what a person should be told about how current s is: nothing (show is false),
+// when it was last verified (verified is true), or, for an entry nobody has verified, when its
+// information is from (verified is false; date is InfoDate).
+func (d *DirectoryFile) DateNote(s *Service, now time.Time) (date time.Time, verified, show bool) {
+	if s.Verified.IsZero() {
+		return s.InfoDate, false, true
+	}
+	return s.Verified, true, d.Stale(s, now)
 }
 
 // Match returns the services for a case: offering the case's topic, in the person's city first,
@@ -82,7 +97,7 @@ func (c *Content) Match(k Case) []*Service {
 	}
 	var out []*Service
 	for _, t := range tiers {
-		sortStable(t, func(a, b *Service) bool { return a.Verified.After(b.Verified) })
+		sortStable(t, func(a, b *Service) bool { return a.Verified.After(b.Verified) }) // verified first, most recent first
 		out = append(out, t...)
 	}
 	return out
@@ -191,11 +206,11 @@ func (c *Content) checkService(file, entry string, s *Service) []Problem {
 			probs = append(probs, Problem{file, entry, "languages", fmt.Sprintf("%q: two-letter language codes", l)})
 		}
 	}
-	if s.Verified.IsZero() {
-		probs = append(probs, Problem{file, entry, "verified", "the date someone last checked it"})
-	}
-	if strings.TrimSpace(s.VerifiedBy) == "" {
-		probs = append(probs, Problem{file, entry, "verified_by", "who checked it"})
+	switch {
+	case s.Verified.IsZero() && s.InfoDate.IsZero():
+		probs = append(probs, Problem{file, entry, "verified", "the date someone last verified it, or (if nobody has) info_date: when the source published it"})
+	case !s.Verified.IsZero() && strings.TrimSpace(s.VerifiedBy) == "":
+		probs = append(probs, Problem{file, entry, "verified_by", "who verified it (a role or an organisation)"})
 	}
 	if len(s.Sources) == 0 && !s.Sample {
 		probs = append(probs, Problem{file, entry, "sources", "where the information comes from"})

@@ -30,6 +30,7 @@ func (c *Content) validateFirstAid() (probs []Problem) {
 		c.cards[x.ID] = x
 		probs = append(probs, checkTexts(file, entry, x)...)
 		probs = append(probs, checkMeta(file, entry, x.Meta)...)
+		probs = append(probs, checkReviewer(file, entry, x.Meta)...)
 	}
 	for _, id := range FirstAidIDs {
 		if _, ok := c.cards[id]; !ok {

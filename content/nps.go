@@ -30,6 +30,7 @@ func (c *Content) validateNPS() (probs []Problem) {
 	c.substances = map[string]*Substance{}
 	probs = append(probs, checkTexts(file, "intro", &c.NPS.Intro)...)
 	probs = append(probs, checkMeta(file, "intro", c.NPS.Intro.Meta)...)
+	probs = append(probs, checkReviewer(file, "intro", c.NPS.Intro.Meta)...)
 	for i := range c.NPS.Substances {
 		x := &c.NPS.Substances[i]
 		entry := fmt.Sprintf("substance %q", x.ID)
@@ -48,6 +49,7 @@ func (c *Content) validateNPS() (probs []Problem) {
 		}
 		probs = append(probs, checkTexts(file, entry, x)...)
 		probs = append(probs, checkMeta(file, entry, x.Meta)...)
+		probs = append(probs, checkReviewer(file, entry, x.Meta)...)
 	}
 	if len(c.NPS.Substances) == 0 {
 		probs = append(probs, Problem{file, "", "", "at least one substance is needed"})

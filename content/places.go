@@ -6,13 +6,22 @@ import "fmt"
 // offered as buttons, each with a short list of cities. Anything else is typed as free text.
 type Places struct {
 	Regions   []Region `toml:"region"`  // Ukraine's oblasts, Kyiv city, Crimea
-	Countries []Abroad `toml:"country"` // countries abroad offered as buttons (others: typed)
+	Countries []Abroad `toml:"country"` // countries abroad, offered as buttons unless Typed
+	// Ukraine holds other names of Ukraine itself, for a typed answer.
+	Ukraine struct {
+		Aliases []string `toml:"aliases"`
+	} `toml:"ukraine"`
+
+	index []placeName // every name and alias, folded (places_match.go)
 }
 
 // Region is an oblast of Ukraine (or Kyiv city, or Crimea).
 type Region struct {
 	Code string `toml:"code"` // short code, e.g. "kharkiv"
 	Name Text   `toml:"name" content:"max=40"`
+	// Aliases are other names people type: spellings, transliterations, irregular inflected
+	// forms, and the region's cities.
+	Aliases []string `toml:"aliases"`
 }
 
 // Abroad is a country abroad with a few cities offered as buttons.
@@ -20,12 +29,16 @@ type Abroad struct {
 	Code   string `toml:"code"` // ISO code
 	Name   Text   `toml:"name" content:"max=40"`
 	Cities []City `toml:"cities"`
+	// Typed: recognised when typed, not offered as a button.
+	Typed   bool     `toml:"typed"`
+	Aliases []string `toml:"aliases"`
 }
 
 // City is a city offered as a button; Key is how directory entries name it.
 type City struct {
-	Key  string `toml:"key"` // e.g. "warsaw"
-	Name Text   `toml:"name" content:"max=40"`
+	Key     string   `toml:"key"` // e.g. "warsaw"
+	Name    Text     `toml:"name" content:"max=40"`
+	Aliases []string `toml:"aliases"`
 }
 
 func (c *Content) validatePlaces() (probs []Problem) {
@@ -65,6 +78,7 @@ func (c *Content) validatePlaces() (probs []Problem) {
 	if len(c.Places.Regions) == 0 {
 		probs = append(probs, Problem{file, "", "region", "list Ukraine's regions"})
 	}
+	probs = append(probs, c.indexPlaces(file)...)
 	return probs
 }
 
@@ -73,6 +87,17 @@ func (c *Content) Region(code string) (*Region, bool) { x, ok := c.regions[code]
 
 // AbroadCountry returns a country offered abroad by code.
 func (c *Content) AbroadCountry(code string) (*Abroad, bool) { x, ok := c.abroad[code]; return x, ok }
+
+// Buttons are the countries offered as buttons (not the typed-only ones).
+func (p *Places) Buttons() []*Abroad {
+	var out []*Abroad
+	for i := range p.Countries {
+		if !p.Countries[i].Typed {
+			out = append(out, &p.Countries[i])
+		}
+	}
+	return out
+}
 
 // City returns a city of an abroad country by key.
 func (a *Abroad) City(key string) (*City, bool) {

@@ -1,6 +1,9 @@
 package content
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // Steps are the practical steps shown at the end of an intake, chosen by what the person said.
 // An entry applies when each of its lists is empty or holds the person's answer.
@@ -15,7 +18,42 @@ type Steps struct {
 	Order      int      `toml:"order"`      // display order among matching entries
 	Title      Text     `toml:"title" content:"max=120"`
 	Text       Text     `toml:"text" content:"max=2500"`
+	// Consult says what a peer consultant in this bot can do here. It is shown only while the
+	// handoff is on; Otherwise is shown instead while it is off, and offers what exists (a
+	// hotline or service from the directory). An entry has both or neither; Text itself never
+	// mentions a consultant in this bot.
+	Consult   Text `toml:"consult" content:"optional,max=500"`
+	Otherwise Text `toml:"otherwise" content:"optional,max=500"`
+	// AsOf is when a country's rule was last known to be true, shown as "as of <month year>".
+	// Every entry about a country abroad needs one (peerline check warns).
+	AsOf time.Time `toml:"as_of"`
 	Meta
+}
+
+// Body is the text a person reads: Text, then Consult when a peer consultant can be reached
+// (handoff on) or Otherwise when not.
+func (s *Steps) Body(lang string, handoff bool) string {
+	extra := s.Otherwise
+	if handoff {
+		extra = s.Consult
+	}
+	if x := extra.In(lang); x != "" {
+		return s.Text.In(lang) + "\n\n" + x
+	}
+	return s.Text.In(lang)
+}
+
+// CountryRule reports whether the entry states a rule of a country abroad (so it needs AsOf).
+func (s *Steps) CountryRule() bool {
+	if s.Where == "abroad" {
+		return true
+	}
+	for _, c := range s.Countries {
+		if c != "UA" {
+			return true
+		}
+	}
+	return false
 }
 
 // Treatments and situations of the treatment intake; needs of the humanitarian intake.
@@ -101,8 +139,12 @@ func (c *Content) validateSteps() (probs []Problem) {
 				probs = append(probs, Problem{file, entry, "countries", fmt.Sprintf("%q is not in places.toml", code)})
 			}
 		}
+		if x.Consult.empty() != x.Otherwise.empty() {
+			probs = append(probs, Problem{file, entry, "consult/otherwise", "give both (what a consultant does, and what to offer while consultants cannot be reached) or neither"})
+		}
 		probs = append(probs, checkTexts(file, entry, x)...)
 		probs = append(probs, checkMeta(file, entry, x.Meta)...)
+		probs = append(probs, checkReviewer(file, entry, x.Meta)...)
 	}
 	return probs
 }

@@ -33,7 +33,7 @@ func (a *App) about(c *bot.Ctx) (bot.Next, error) {
 			row = append(row, bot.Btn(a.t(c, p.label), p.data))
 		}
 	}
-	kb = append(kb, row, bot.Row(bot.Btn(a.t(c, "menu_privacy"), "privacy")), bot.Row(bot.Btn(a.t(c, "btn_to_menu"), "menu")))
+	kb = append(kb, row, bot.Row(a.sourcesButton(c, "a")), bot.Row(bot.Btn(a.t(c, "menu_privacy"), "privacy")), bot.Row(bot.Btn(a.t(c, "btn_to_menu"), "menu")))
 	c.Show(text+"\n\n"+a.sourcesLine(c, ab.Meta), kb)
 	return bot.Stay(), nil
 }

@@ -7,6 +7,7 @@
 package handlers
 
 import (
+	"context"
 	"html"
 	"log/slog"
 	"time"
@@ -216,9 +217,12 @@ func (a *App) routes(r *bot.Router) {
 		a.sections[t] = a.treatmentFor(t)
 	}
 
+	a.contentRoutes(r) // sources.go
+
 	a.sections["menu"] = a.menuCmd
 	a.sections["help"] = a.help
 
+	a.uxRoutes(r)
 	a.staffRoutes(r)
 	a.consultRoutes(r) // consult.go, consult_desk.go
 
@@ -302,8 +306,23 @@ func (a *App) locale(next bot.HandlerFunc) bot.HandlerFunc {
 				c.Lang = a.loc.Match(fromOf(c).LanguageCode)
 			}
 			day := c.Now.Unix() / 86400
+			put := false
 			if found && c.IsPrivate() && (u.Seen != day || u.Inactive) {
 				u.Seen, u.Inactive = day, false
+				put = true
+			}
+			// The 🆘 reply keyboard is under the input field from the first reply on, in the
+			// person's language (keyboard.go).
+			if c.IsPrivate() && (c.Kind == bot.KindMessage || c.Kind == bot.KindCallback) && u.Keyboard != c.Lang {
+				if !found {
+					u = store.User{Created: day, Seen: day}
+				}
+				a.sendReplyKeyboard(c)
+				u.Keyboard = c.Lang
+				c.Context = context.WithValue(c.Context, keyboardSent{}, true)
+				put = true
+			}
+			if put {
 				if err := c.Tx.PutUser(c.UserID, u); err != nil {
 					return bot.Stay(), err
 				}

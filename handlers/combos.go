@@ -93,16 +93,19 @@ func (a *App) showComboAnswer(c *bot.Ctx, x, y string) {
 	var b strings.Builder
 	b.WriteString("<b>" + ix.Name.In(c.Lang) + " + " + iy.Name.In(c.Lang) + "</b>\n\n")
 	b.WriteString(levelEmoji[ans.Level] + " <b>" + a.t(c, "level_"+ans.Level) + "</b>\n\n")
+	kb := bot.Keyboard{bot.Row(bot.Btn(a.t(c, "combo_again"), "cmb"), bot.Btn(a.t(c, "combo_change_second"), "cmb:"+x))}
 	if ans.Level == content.LevelNoData {
+		// No sources: the ones searched do not cover this pair.
 		b.WriteString(a.t(c, "combo_nodata"))
+		if a.handoffOn(c) {
+			kb = append(kb, bot.Row(a.askButton(c, "combo")))
+		}
 	} else {
 		b.WriteString(ans.Why.In(c.Lang) + "\n\n")
 		b.WriteString("<b>" + a.t(c, "combo_instead") + "</b> " + ans.Instead.In(c.Lang))
+		b.WriteString("\n\n" + a.sourcesLine(c, content.Meta{Reviewed: ans.Reviewed}))
+		kb = append(kb, bot.Row(a.sourcesButton(c, "c:"+x+":"+y)))
 	}
-	b.WriteString("\n\n<i>" + a.t(c, "combo_sources", map[string]any{"Sources": esc(strings.Join(ans.Sources, "; "))}) + "</i>")
-	c.Show(b.String(), bot.Keyboard{
-		bot.Row(bot.Btn(a.t(c, "combo_again"), "cmb"), bot.Btn(a.t(c, "combo_change_second"), "cmb:"+x)),
-		bot.Row(bot.Btn(a.t(c, "btn_overdose"), "od:opioid")),
-		bot.Row(bot.Btn(a.t(c, "btn_to_menu"), "menu")),
-	})
+	kb = append(kb, bot.Row(bot.Btn(a.t(c, "btn_overdose"), "od:opioid")), bot.Row(bot.Btn(a.t(c, "btn_to_menu"), "menu")))
+	c.Show(b.String(), kb)
 }

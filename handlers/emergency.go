@@ -22,6 +22,13 @@ func (a *App) overdose(c *bot.Ctx) (bot.Next, error) {
 // firstAidCard opens a card by id (od:<id>).
 func (a *App) firstAidCard(c *bot.Ctx) (bot.Next, error) {
 	id := strings.TrimPrefix(c.Data, "od:")
+	// od:<id>:n opens the card as a new message, below a screen that must stay (a first-run
+	// screen, a form question).
+	if base, ok := strings.CutSuffix(id, ":n"); ok {
+		id = base
+		c.ShowAsNew()
+		c.Answer("")
+	}
 	if _, ok := a.content.Card(id); !ok {
 		return a.stale(c)
 	}
@@ -37,9 +44,7 @@ func (a *App) showCard(c *bot.Ctx, id string) error {
 	var b strings.Builder
 	b.WriteString("<b>" + card.Title.In(c.Lang) + "</b>\n\n")
 	b.WriteString(card.Body.In(c.Lang))
-	if ua, ok := a.content.Country("UA"); ok {
-		b.WriteString("\n\n" + a.t(c, "od_call_home", map[string]any{"Numbers": a.numbersLine(c, ua)}))
-	}
+	b.WriteString("\n\n" + a.emergencyLines(c, a.personCountry(c)))
 	kb := bot.Keyboard{}
 	var row []bot.Button
 	for _, other := range content.FirstAidIDs {
@@ -54,6 +59,30 @@ func (a *App) showCard(c *bot.Ctx, id string) error {
 		bot.Row(bot.Btn(a.t(c, "btn_to_menu"), "menu")))
 	c.Show(b.String(), kb)
 	return nil
+}
+
+// emergencyCountry is the country whose emergency numbers the person sees first: the one they
+// told the bot (an intake, /settings), else Ukraine.
+func (a *App) emergencyCountry(c *bot.Ctx) *content.Country {
+	if code := a.personCountry(c); code != "" {
+		if x, ok := a.content.Country(code); ok {
+			return x
+		}
+	}
+	x, _ := a.content.Country("UA")
+	return x
+}
+
+// personCountry is the country the person chose (store.User.Country), "" if none.
+func (a *App) personCountry(c *bot.Ctx) string {
+	if c.UserID == 0 {
+		return ""
+	}
+	u, found, err := c.Tx.User(c.UserID)
+	if err != nil || !found {
+		return ""
+	}
+	return u.Country
 }
 
 // numbersLine renders a country's numbers: "<b>103</b> ambulance · <b>102</b> police".

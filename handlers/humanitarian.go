@@ -17,7 +17,7 @@ const (
 
 func newHumanitarianIntake() *intake {
 	in := &intake{flow: "humanitarian", prefix: "hu"}
-	in.steps = []bot.State{huNeed, in.state(whereStep), in.state(regionStep), in.state(countryStep), in.state(cityStep), huUrgent}
+	in.steps = []bot.State{huNeed, in.state(whereStep), in.state(regionStep), in.state(countryStep), in.state(cityStep), huUrgent, in.state(resultStep)}
 	in.next = func(c *bot.Ctx, s bot.State) bot.State {
 		switch s {
 		case huNeed:
@@ -35,9 +35,9 @@ func newHumanitarianIntake() *intake {
 				buttons = append(buttons, bot.Btn(a.t(c, "hu_need_"+n), "hu:need:"+n))
 			}
 			kb := bot.Grid(2, buttons...)
-			c.Show(a.t(c, "hu_q_need"), append(kb, a.intakeNav(in, c, false)))
+			a.showStep(c, a.t(c, "hu_q_need"), append(kb, a.intakeNav(in, c, false)))
 		case huUrgent:
-			c.Show(a.t(c, "hu_q_urgent"), bot.Keyboard{
+			a.showStep(c, a.t(c, "hu_q_urgent"), bot.Keyboard{
 				bot.Row(bot.Btn(a.t(c, "hu_urgent_yes"), "hu:urg:yes"), bot.Btn(a.t(c, "hu_urgent_no"), "hu:urg:no")),
 				a.intakeNav(in, c, true),
 			})

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"strings"
+	"unicode"
 
 	"github.com/ehra/peerline/bot"
 	"github.com/ehra/peerline/content"
@@ -72,10 +73,14 @@ func (a *App) askStep(in *intake, c *bot.Ctx, s bot.State) {
 	if in.ask(a, c, s) {
 		return
 	}
+	if in.stepName(s) == resultStep {
+		a.showResult(in, c, "now")
+		return
+	}
 	nav := a.intakeNav(in, c, true)
 	switch in.stepName(s) {
 	case whereStep:
-		c.Show(a.t(c, "in_q_where"), bot.Keyboard{
+		a.showStep(c, a.t(c, "in_q_where"), bot.Keyboard{
 			bot.Row(bot.Btn(a.t(c, "in_where_ua"), in.prefix+":where:ua"), bot.Btn(a.t(c, "in_where_abroad"), in.prefix+":where:abroad")),
 			nav,
 		})
@@ -84,13 +89,13 @@ func (a *App) askStep(in *intake, c *bot.Ctx, s bot.State) {
 		for _, r := range a.content.Places.Regions {
 			buttons = append(buttons, bot.Btn(r.Name.In(c.Lang), in.prefix+":reg:"+r.Code))
 		}
-		c.Show(a.t(c, "in_q_region"), append(bot.Grid(2, buttons...), nav))
+		a.showStep(c, a.t(c, "in_q_region"), append(bot.Grid(2, buttons...), nav))
 	case countryStep:
 		var buttons []bot.Button
-		for _, x := range a.content.Places.Countries {
+		for _, x := range a.content.Places.Buttons() {
 			buttons = append(buttons, bot.Btn(x.Name.In(c.Lang), in.prefix+":cty:"+x.Code))
 		}
-		c.Show(a.t(c, "in_q_country"), append(bot.Grid(3, buttons...), nav))
+		a.showStep(c, a.t(c, "in_q_country"), append(bot.Grid(3, buttons...), nav))
 	case cityStep:
 		var buttons []bot.Button
 		if x, ok := a.content.AbroadCountry(c.ConvData["country"]); ok {
@@ -98,7 +103,7 @@ func (a *App) askStep(in *intake, c *bot.Ctx, s bot.State) {
 				buttons = append(buttons, bot.Btn(city.Name.In(c.Lang), in.prefix+":city:"+city.Key))
 			}
 		}
-		c.Show(a.t(c, "in_q_city"), append(bot.Grid(3, buttons...), nav))
+		a.showStep(c, a.t(c, "in_q_city"), append(bot.Grid(3, buttons...), nav))
 	}
 }
 
@@ -138,6 +143,17 @@ func (a *App) intakeButton(in *intake) bot.HandlerFunc {
 			return bot.Goto(prev), nil
 		case "skip":
 			return a.goTo(in, c, in.next(c, c.Conv))
+		case "res":
+			if in.stepName(c.Conv) != resultStep {
+				return a.stale(c)
+			}
+			return a.resultButton(in, c, value)
+		case "pl":
+			// a choice between places a typed answer could mean
+			if p, ok := a.parsePlace(value); ok && isPlaceStep(in, c.Conv) {
+				return a.applyPlace(in, c, p)
+			}
+			return a.stale(c)
 		}
 		step := in.stepName(c.Conv)
 		switch {
@@ -175,33 +191,152 @@ func (a *App) intakeButton(in *intake) bot.HandlerFunc {
 	}
 }
 
-// intakeText handles typed answers: a country or a city typed instead of picked; anywhere else
-// the question is asked again.
+// intakeText handles typed answers. At a "where" step a typed country, region or city is
+// recognised (content.FindPlaces) and lands where its button would; an ambiguous one gets a
+// choice; an unknown country or city abroad is kept as typed. Urgent words open their card.
+// Anywhere else the question is asked again.
 func (a *App) intakeText(in *intake) bot.HandlerFunc {
 	return func(c *bot.Ctx) (bot.Next, error) {
 		c.ShowAsNew()
+		if c.Text == "" {
+			a.reask(c, a.t(c, "ux_media_in_form"), func() { a.askStep(in, c, c.Conv) })
+			return bot.Stay(), nil
+		}
+		if shown, err := a.urgentCard(c); shown || err != nil {
+			return bot.Stay(), err
+		}
 		text := strings.TrimSpace(c.Text)
+		if in.stepName(c.Conv) == resultStep {
+			// the questions are over: typed text is read as anywhere outside a form
+			return a.freeText(c)
+		}
+		if c.Conv == trFrom {
+			for _, p := range a.content.FindPlaces(text) {
+				if p.Country == "UA" && p.Region != "" {
+					c.ConvData["from"] = p.Region
+					return a.goTo(in, c, in.next(c, c.Conv))
+				}
+			}
+		}
+		if !isPlaceStep(in, c.Conv) {
+			a.reask(c, a.t(c, "form_use_buttons"), func() { a.askStep(in, c, c.Conv) })
+			return bot.Stay(), nil
+		}
+		places := a.content.FindPlaces(text)
+		// At the city step, a city of the country already chosen is the answer.
+		if in.stepName(c.Conv) == cityStep && len(places) > 1 {
+			var here []content.Place
+			for _, p := range places {
+				if p.Country == c.ConvData["country"] {
+					here = append(here, p)
+				}
+			}
+			if len(here) > 0 {
+				places = here
+			}
+		}
+		switch {
+		case len(places) == 1:
+			return a.applyPlace(in, c, places[0])
+		case len(places) > 1:
+			a.askPlaceChoice(in, c, places)
+			return bot.Stay(), nil
+		}
 		switch in.stepName(c.Conv) {
 		case countryStep:
-			if plainText(text, 2, 60) {
+			if plainText(text, 2, 60) && hasLetters(text) {
 				c.ConvData["country"] = otherCountry
 				c.ConvData["country_name"] = text
 				return a.goTo(in, c, in.state(cityStep))
 			}
 		case cityStep:
-			if plainText(text, 2, 60) {
+			if plainText(text, 2, 60) && hasLetters(text) && c.ConvData["country"] != "UA" {
 				c.ConvData["city"] = text
 				return a.goTo(in, c, in.next(c, c.Conv))
 			}
-		default:
-			c.Reply(a.t(c, "form_use_buttons"), nil)
-			a.askStep(in, c, c.Conv)
+		case whereStep, regionStep:
+			a.reask(c, a.t(c, "ux_place_unknown"), func() { a.askStep(in, c, c.Conv) })
 			return bot.Stay(), nil
 		}
-		c.Reply(a.t(c, "in_bad_place"), nil)
-		a.askStep(in, c, c.Conv)
+		a.reask(c, a.t(c, "in_bad_place"), func() { a.askStep(in, c, c.Conv) })
 		return bot.Stay(), nil
 	}
+}
+
+// hasLetters reports whether s has at least two letters (a place name, not "???").
+func hasLetters(s string) bool {
+	n := 0
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			n++
+		}
+	}
+	return n >= 2
+}
+
+// isPlaceStep reports whether s is one of the "where" steps of in.
+func isPlaceStep(in *intake, s bot.State) bool {
+	switch in.stepName(s) {
+	case whereStep, regionStep, countryStep, cityStep:
+		return true
+	}
+	return false
+}
+
+// applyPlace records a recognised place and goes on: to the region question for Ukraine without
+// a region, to the city question for a country abroad without a city, else past the place.
+func (a *App) applyPlace(in *intake, c *bot.Ctx, p content.Place) (bot.Next, error) {
+	d := c.ConvData
+	delete(d, "country_name")
+	delete(d, "region")
+	delete(d, "city")
+	d["country"] = p.Country
+	if p.Country == "UA" {
+		if p.Region == "" {
+			return a.goTo(in, c, in.state(regionStep))
+		}
+		d["region"] = p.Region
+		return a.goTo(in, c, in.next(c, in.state(regionStep)))
+	}
+	if p.City == "" {
+		return a.goTo(in, c, in.state(cityStep))
+	}
+	d["city"] = p.City
+	return a.goTo(in, c, in.next(c, in.state(cityStep)))
+}
+
+// askPlaceChoice offers the places an ambiguous answer could mean, as buttons (<p>:pl:<place>).
+func (a *App) askPlaceChoice(in *intake, c *bot.Ctx, places []content.Place) {
+	kb := bot.Keyboard{}
+	for i, p := range places {
+		if i == 6 {
+			break
+		}
+		kb = append(kb, bot.Row(bot.Btn(a.content.PlaceName(p, c.Lang, a.t(c, "in_where_ua")), in.prefix+":pl:"+p.Country+"."+p.Region+"."+p.City)))
+	}
+	kb = append(kb, a.intakeNav(in, c, false))
+	a.showStep(c, a.t(c, "ux_place_which"), kb)
+}
+
+// parsePlace reads a place from button data (<country>.<region>.<city>) and checks it exists.
+func (a *App) parsePlace(v string) (content.Place, bool) {
+	parts := strings.Split(v, ".")
+	if len(parts) != 3 {
+		return content.Place{}, false
+	}
+	p := content.Place{Country: parts[0], Region: parts[1], City: parts[2]}
+	if p.Country == "UA" {
+		_, ok := a.content.Region(p.Region)
+		return p, ok || p.Region == ""
+	}
+	x, ok := a.content.AbroadCountry(p.Country)
+	if !ok {
+		return p, false
+	}
+	if p.City != "" {
+		_, ok = x.City(p.City)
+	}
+	return p, ok && p.Region == ""
 }
 
 // otherCountry marks a country abroad that the person typed (not one of the buttons).
@@ -246,40 +381,6 @@ func (a *App) placeName(c *bot.Ctx) string {
 	}
 }
 
-// intakeResult shows the practical steps and the matching services, and ends the intake.
-func (a *App) intakeResult(in *intake, c *bot.Ctx) (bot.Next, error) {
-	k := caseOf(in, c)
-	if err := c.Tx.Incr("intake_"+in.flow+"_"+orNone(k.Topic), 1); err != nil {
-		return bot.Stay(), err
-	}
-	c.ShowAsNew()
-	c.Show(a.intakeSummary(in, c), nil)
-	for _, s := range a.content.StepsFor(k) {
-		c.Reply("<b>"+s.Title.In(c.Lang)+"</b>\n\n"+s.Text.In(c.Lang)+"\n\n"+a.sourcesLine(c, s.Meta), nil)
-	}
-	services := a.content.Match(k)
-	var b strings.Builder
-	if len(services) == 0 {
-		b.WriteString(a.t(c, "in_no_services"))
-	} else {
-		b.WriteString("<b>" + a.t(c, "in_services_title") + "</b>\n")
-		for i, s := range services {
-			if i == 8 {
-				b.WriteString("\n" + a.t(c, "in_more_services", map[string]any{"N": len(services) - i}))
-				break
-			}
-			b.WriteString("\n" + a.serviceText(c, s) + "\n")
-		}
-	}
-	kb := bot.Keyboard{
-		bot.Row(bot.Btn(a.t(c, "in_again"), in.prefix+":restart")),
-		bot.Row(bot.Btn(a.t(c, "btn_overdose"), "od:opioid")),
-		bot.Row(bot.Btn(a.t(c, "btn_to_menu"), "menu")),
-	}
-	c.Reply(b.String(), kb)
-	return bot.End(), nil
-}
-
 func orNone(s string) string {
 	if s == "" {
 		return "none"
@@ -312,8 +413,8 @@ func (a *App) serviceText(c *bot.Ctx, s *content.Service) string {
 	if n := s.Notes.In(c.Lang); n != "" {
 		b.WriteString("\n  " + n)
 	}
-	if a.content.Directory.Stale(s, c.Now) {
-		b.WriteString("\n  <i>" + a.t(c, "in_last_verified", map[string]any{"Date": a.date(c, s.Verified)}) + "</i>")
+	if l := a.serviceDateLine(c, s); l != "" { // sources.go (issue 13)
+		b.WriteString("\n  <i>" + l + "</i>")
 	}
 	return b.String()
 }

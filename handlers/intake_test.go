@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -32,6 +33,7 @@ func TestDisplacedOSTJourney(t *testing.T) {
 			p.Press("tr:where:abroad")
 			p.Press("tr:cty:PL")
 			p.Press("tr:city:warsaw")
+			p.Press("tr:from:kharkiv") // the site they left: its records are needed
 			p.Press("tr:med:methadone")
 			p.Press("tr:doc:id")
 			marked := false
@@ -43,11 +45,43 @@ func TestDisplacedOSTJourney(t *testing.T) {
 			}
 			n := len(p.Messages())
 			p.Press("tr:doc:done")
-			result := botTextSince(p, n)
+			// The result is one short message (the question, edited), with expandable parts.
+			if got := len(p.Messages()); got != n {
+				t.Errorf("the result added %d messages, want 0 (one message, edited)", got-n)
+			}
+			short := p.Last()
+			if lines := strings.Count(short.Text, "\n") + 1; lines > 12 {
+				t.Errorf("the short answer has %d lines: %q", lines, short.Text)
+			}
+			if !strings.Contains(short.Text, stripTags(h.T(lang, "ux_res_now"))) {
+				t.Errorf("the short answer has no «what to do now»: %q", short.Text)
+			}
 			k := content.Case{Flow: "treatment", Topic: "ost", Situation: "keep", Country: "PL", City: "warsaw"}
 			steps := h.Content.StepsFor(k)
 			if len(steps) < 2 {
 				t.Fatalf("content: %d steps for the journey", len(steps))
+			}
+			result := short.Text + "\n"
+			for i := range steps {
+				p.Press(fmt.Sprintf("tr:res:steps:%d", i))
+				result += p.Last().Text + "\n"
+			}
+			p.Press("tr:res:now")
+			p.Press("tr:res:svc")
+			result += p.Last().Text + "\n"
+			p.Press("tr:res:now")
+			p.Press("tr:res:bring")
+			result += p.Last().Text + "\n"
+			p.Press("tr:res:now")
+			if p.Last().ID != short.ID || p.Last().Text != short.Text {
+				t.Error("«back» does not return to the short answer in the same message")
+			}
+			if got := len(p.Messages()); got != n {
+				t.Errorf("exploring the result added %d messages, want 0", got-n)
+			}
+			kharkiv, _ := h.Content.Region("kharkiv")
+			if !strings.Contains(result, kharkiv.Name.In(lang)) {
+				t.Error("the result does not mention the site the person left")
 			}
 			for _, s := range steps {
 				if !strings.Contains(result, stripTags(s.Title.In(lang))) {
@@ -66,10 +100,11 @@ func TestDisplacedOSTJourney(t *testing.T) {
 			if !strings.Contains(result, stripTags(polish.Name.In(lang))) {
 				t.Errorf("result lacks the Polish service %s", polish.ID)
 			}
-			if polish.Dated || h.Content.Directory.Stale(polish, h.Clock.Now()) {
-				lastVerified := strings.SplitN(h.T(lang, "in_last_verified", map[string]any{"Date": "X"}), "X", 2)[0]
-				if !strings.Contains(result, lastVerified) {
-					t.Errorf("a dated service is shown without %q", lastVerified)
+			if polish.Dated && polish.Verified.IsZero() {
+				// Nobody re-checked it: "information as of 2022, not re-checked".
+				want := h.T(lang, "content_info_from", map[string]any{"When": h.T(lang, "content_year", map[string]any{"Year": polish.InfoDate.Year()})})
+				if !strings.Contains(result, stripTags(want)) {
+					t.Errorf("a dated service is shown without %q", want)
 				}
 			}
 			if !strings.Contains(result, h.T(lang, "tr_med_methadone")) {
@@ -80,9 +115,10 @@ func TestDisplacedOSTJourney(t *testing.T) {
 					t.Errorf("result shows Ukraine-only steps %q", s.ID)
 				}
 			}
+			// The answers stay with the result (for its buttons and the consultant handoff).
 			_ = h.DB.View(func(tx *store.Tx) error {
-				if c, _ := tx.Conversation(p.Chat()); len(c.Data) != 0 {
-					t.Errorf("intake answers kept after the result: %v", c.Data)
+				if c, _ := tx.Conversation(p.Chat()); c.State != "tr_result" || c.Data["topic"] != "ost" || c.Data["city"] != "warsaw" {
+					t.Errorf("at the result: state %q, data %v", c.State, c.Data)
 				}
 				return nil
 			})
@@ -116,15 +152,16 @@ func TestHumanitarianInARegionWithoutLocalEntriesFallsBackToNational(t *testing.
 			p.Press("hu:need:medicine")
 			p.Press("hu:where:ua")
 			p.Press("hu:reg:kharkiv")
-			n := len(p.Messages())
 			p.Press("hu:urg:yes")
-			result := botTextSince(p, n)
+			result := p.Last().Text
+			p.Press("hu:res:svc")
+			result += p.Last().Text
 			for _, s := range national {
 				if !strings.Contains(result, stripTags(s.Name.In(lang))) {
 					t.Errorf("result lacks the national service %s", s.ID)
 				}
 			}
-			if !strings.Contains(result, stripTags(h.T(lang, "hu_urgent_note"))[:30]) {
+			if !strings.Contains(result, stripTags(h.T(lang, "ux_urgent_note"))[:30]) || !strings.Contains(result, "103") {
 				t.Error("an urgent request does not get the emergency note")
 			}
 		})
@@ -173,9 +210,8 @@ func TestIntakeBackCancelSkipAndTypedPlaces(t *testing.T) {
 	p.Press("hu:start")
 	p.Press("hu:need:food")
 	p.Press("hu:skip")
-	n := len(p.Messages())
 	p.Press("hu:skip")
-	if got := botTextSince(p, n); !strings.Contains(got, h.T("uk", "in_place_unknown")) {
+	if got := p.Last().Text; !strings.Contains(got, h.T("uk", "in_place_unknown")) {
 		t.Fatalf("skipped intake result: %q", got)
 	}
 }

@@ -90,7 +90,7 @@ func (a *App) memAsk(c *bot.Ctx, s bot.State) (bot.Next, error) {
 	step := func(n int) string { return a.t(c, "form_step", map[string]any{"N": n, "Of": len(memSteps) - 1}) + "\n" }
 	switch s {
 	case stateMemType:
-		c.Show(step(1)+a.t(c, "mem_q_type"), bot.Keyboard{
+		a.showStep(c, step(1)+a.t(c, "mem_q_type"), bot.Keyboard{
 			bot.Row(bot.Btn(a.t(c, "mem_type_person"), "ma:type:person"), bot.Btn(a.t(c, "mem_type_org"), "ma:type:org")),
 			a.memNav(c, s),
 		})
@@ -101,30 +101,30 @@ func (a *App) memAsk(c *bot.Ctx, s bot.State) (bot.Next, error) {
 		}
 		kb := bot.Grid(3, buttons...)
 		kb = append(kb, bot.Row(bot.Btn(a.t(c, "mem_outside"), "ma:country:"+outsideRegion)), a.memNav(c, s))
-		c.Show(step(2)+a.t(c, "mem_q_country"), kb)
+		a.showStep(c, step(2)+a.t(c, "mem_q_country"), kb)
 	case stateMemName:
 		q := "mem_q_name_person"
 		if c.ConvData["type"] == "org" {
 			q = "mem_q_name_org"
 		}
-		c.Show(step(3)+a.t(c, q), bot.Keyboard{a.memNav(c, s)})
+		a.showStep(c, step(3)+a.t(c, q), bot.Keyboard{a.memNav(c, s)})
 	case stateMemEmail:
-		c.Show(step(4)+a.t(c, "mem_q_email"), bot.Keyboard{a.memNav(c, s)})
+		a.showStep(c, step(4)+a.t(c, "mem_q_email"), bot.Keyboard{a.memNav(c, s)})
 	case stateMemLangs:
-		c.Show(step(5)+a.t(c, "mem_q_langs"), bot.Keyboard{
+		a.showStep(c, step(5)+a.t(c, "mem_q_langs"), bot.Keyboard{
 			bot.Row(bot.Btn("English", "ma:langs:en"), bot.Btn("Русский", "ma:langs:ru")),
 			bot.Row(bot.Btn(a.t(c, "mem_langs_both"), "ma:langs:both")),
 			a.memNav(c, s),
 		})
 	case stateMemMotivation:
-		c.Show(step(6)+a.t(c, "mem_q_motivation"), bot.Keyboard{a.memNav(c, s)})
+		a.showStep(c, step(6)+a.t(c, "mem_q_motivation"), bot.Keyboard{a.memNav(c, s)})
 	case stateMemAgree:
-		c.Show(step(7)+a.t(c, "mem_q_agree"), bot.Keyboard{
+		a.showStep(c, step(7)+a.t(c, "mem_q_agree"), bot.Keyboard{
 			bot.Row(bot.Btn(a.t(c, "mem_agree_yes"), "ma:agree")),
 			a.memNav(c, s),
 		})
 	case stateMemConfirm:
-		c.Show(a.memSummary(c, false)+"\n\n"+a.t(c, "mem_confirm_note"), bot.Keyboard{
+		a.showStep(c, a.memSummary(c, false)+"\n\n"+a.t(c, "mem_confirm_note"), bot.Keyboard{
 			bot.Row(bot.Btn(a.t(c, "mem_send"), "ma:send")),
 			bot.Row(bot.Btn(a.t(c, "mem_restart"), "ma:start")),
 			a.memNav(c, s),
@@ -210,31 +210,46 @@ func (a *App) memButton(c *bot.Ctx) (bot.Next, error) {
 func (a *App) memText(c *bot.Ctx) (bot.Next, error) {
 	text := strings.TrimSpace(c.Text)
 	c.ShowAsNew()
+	if text == "" {
+		// a photo, voice message or file where a typed answer is expected
+		return a.memReask(c, "ux_media_in_form", c.Conv)
+	}
+	// Urgent words open the card (and the question stays), except in the motivation, where an
+	// organisation may well write about overdose prevention.
+	if c.Conv != stateMemMotivation {
+		if shown, err := a.urgentCard(c); shown || err != nil {
+			return bot.Stay(), err
+		}
+	}
 	switch c.Conv {
 	case stateMemName:
 		if !plainText(text, 2, 200) {
-			c.Reply(a.t(c, "mem_bad_name"), nil)
-			return a.memAsk(c, stateMemName)
+			return a.memReask(c, "mem_bad_name", stateMemName)
 		}
 		c.ConvData["name"] = text
 		return a.memAsk(c, stateMemEmail)
 	case stateMemEmail:
 		if !validEmail(text) {
-			c.Reply(a.t(c, "mem_bad_email"), nil)
-			return a.memAsk(c, stateMemEmail)
+			return a.memReask(c, "mem_bad_email", stateMemEmail)
 		}
 		c.ConvData["email"] = text
 		return a.memAsk(c, stateMemLangs)
 	case stateMemMotivation:
 		if !plainText(text, 10, 1000) {
-			c.Reply(a.t(c, "mem_bad_motivation"), nil)
-			return a.memAsk(c, stateMemMotivation)
+			return a.memReask(c, "mem_bad_motivation", stateMemMotivation)
 		}
 		c.ConvData["motivation"] = text
 		return a.memAsk(c, stateMemAgree)
 	}
-	c.Reply(a.t(c, "form_use_buttons"), nil)
-	return a.memAsk(c, c.Conv)
+	return a.memReask(c, "form_use_buttons", c.Conv)
+}
+
+// memReask asks step s again with a notice, on the question already on screen.
+func (a *App) memReask(c *bot.Ctx, notice string, s bot.State) (bot.Next, error) {
+	var next bot.Next
+	var err error
+	a.reask(c, a.t(c, notice), func() { next, err = a.memAsk(c, s) })
+	return next, err
 }
 
 // memSend delivers the application to the secretariat and gives the person a reference code.

@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/ehra/peerline/bot"
-	"github.com/ehra/peerline/content"
 )
 
 // NPS and safer use: an opening screen, then one page per substance group in short screens —
@@ -69,6 +68,7 @@ func (a *App) npsPage(c *bot.Ctx) (bot.Next, error) {
 		buttons = append(buttons, bot.Btn(a.t(c, p.label), data))
 	}
 	kb := bot.Grid(2, buttons...)
+	kb = append(kb, bot.Row(a.sourcesButton(c, "n:"+s.ID)))
 	card, _ := a.content.Card(s.FirstAid)
 	kb = append(kb, bot.Row(bot.Btn(card.Button.In(c.Lang), "od:"+s.FirstAid)))
 	if s.Combo != "" {
@@ -77,13 +77,4 @@ func (a *App) npsPage(c *bot.Ctx) (bot.Next, error) {
 	kb = append(kb, bot.Row(bot.Btn(a.t(c, "btn_back"), "nps"), bot.Btn(a.t(c, "btn_menu"), "menu")))
 	c.Show(b.String(), kb)
 	return bot.Stay(), nil
-}
-
-// sourcesLine is the small print under a content screen: where its facts come from, and when
-// they were checked.
-func (a *App) sourcesLine(c *bot.Ctx, m content.Meta) string {
-	return "<i>" + a.t(c, "sources_line", map[string]any{
-		"Sources":  esc(strings.Join(m.Sources, "; ")),
-		"Reviewed": a.date(c, m.Reviewed),
-	}) + "</i>"
 }

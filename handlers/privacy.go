@@ -42,8 +42,9 @@ func (a *App) forget(c *bot.Ctx) (bot.Next, error) {
 // forgetYes erases the person: first the messages in the chat the store knows of (the safe-mode
 // trail, recorded message refs, deletions still queued — the confirmation prompt among them when
 // safe mode is on), then every record. What it sends after that leaves nothing behind once sent:
-// no deletion scheduled, no message id recorded. The last message takes away the reply keyboard;
-// a later /start meets them as new.
+// no deletion scheduled, no message id recorded. The last message keeps the 🆘 reply keyboard
+// (even a person who erased everything is one tap from first aid); a later /start meets them as
+// new.
 func (a *App) forgetYes(c *bot.Ctx) (bot.Next, error) {
 	if err := a.caseForgotten(c); err != nil { // consult.go: the consultant is told first
 		return bot.Stay(), err
@@ -61,7 +62,7 @@ func (a *App) forgetYes(c *bot.Ctx) (bot.Next, error) {
 	if !slices.Contains(ids, c.MessageID) {
 		c.EditKeyboard(c.ChatID, c.MessageID, nil)
 	}
-	c.Send(bot.Message{Text: a.t(c, "forget_done"), ReplyKeyboard: &bot.ReplyKeyboard{Remove: true}})
+	c.Send(bot.Message{Text: a.t(c, "forget_done"), ReplyKeyboard: a.replyKeyboard(c)})
 	return bot.End(), nil
 }
 

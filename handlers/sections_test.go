@@ -35,9 +35,14 @@ func TestNPSBrowse(t *testing.T) {
 				if !strings.Contains(p.Last().Text, first) {
 					t.Errorf("part %s: %q lacks %q", part, p.Last().Text, first)
 				}
-				if !strings.Contains(p.Last().Text, s.Sources[0]) {
-					t.Errorf("part %s does not name its sources", part)
+				if strings.Contains(p.Last().Text, s.Sources[0]) {
+					t.Errorf("part %s prints its sources inline; they belong behind the Sources button", part)
 				}
+				p.Press("src:n:" + s.ID)
+				if !strings.Contains(p.Last().Text, s.Sources[0]) {
+					t.Errorf("part %s: the Sources button does not list %q", part, s.Sources[0])
+				}
+				p.Press("nps:" + s.ID) // back
 			}
 			p.Press("od:" + s.FirstAid)
 			card, _ := h.Content.Card(s.FirstAid)
@@ -79,9 +84,11 @@ func TestComboChecker(t *testing.T) {
 			if !strings.Contains(got, stripTags(h.T(lang, "level_dangerous"))) || !strings.Contains(got, stripTags(ans.Why.In(lang))) {
 				t.Fatalf("dangerous pair answer: %q", got)
 			}
-			if !strings.Contains(got, ans.Sources[0]) {
-				t.Error("answer without its source")
+			p.Press("src:c:" + b + ":" + a)
+			if !strings.Contains(p.Last().Text, ans.Sources[0]) {
+				t.Error("the answer's Sources button does not list its source")
 			}
+			p.Press("cmb:" + b + ":" + a) // back
 			x, y := pairWith(h.Content, content.LevelNoData)
 			if x == "" {
 				t.Skip("every pair has data")
@@ -92,6 +99,18 @@ func TestComboChecker(t *testing.T) {
 			got = p.Last().Text
 			if !strings.Contains(got, stripTags(h.T(lang, "level_nodata"))) || !strings.Contains(got, stripTags(h.T(lang, "combo_nodata"))) {
 				t.Fatalf("no-data answer: %q", got)
+			}
+			// A "no data" answer names no sources: the ones searched do not cover the pair.
+			if p.HasButton("src:c:"+x+":"+y) || strings.Contains(got, h.T(lang, "content_btn_sources")) {
+				t.Error("a no-data answer offers sources")
+			}
+			if p.HasButton("ask:combo") {
+				t.Error("a no-data answer offers a consultant while the handoff is off")
+			}
+			for _, src := range h.Content.Combos.NoDataSources {
+				if strings.Contains(got, src) {
+					t.Errorf("a no-data answer shows %q", src)
+				}
 			}
 		})
 	}

@@ -3,6 +3,7 @@ package handlers
 import (
 	"encoding/json"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ehra/peerline/bot"
@@ -39,10 +40,68 @@ func (a *App) settings(c *bot.Ctx) (bot.Next, error) {
 		row = append(row, bot.Btn(label, "sm:"+m.code))
 	}
 	kb = append(kb, row,
+		bot.Row(bot.Btn(a.t(c, "ux_set_country_btn"), "setc")),
 		bot.Row(bot.Btn(a.t(c, "btn_wipe"), "wipe")),
 		bot.Row(bot.Btn(a.t(c, "btn_forget"), "fg:ask")),
 		bot.Row(bot.Btn(a.t(c, "btn_to_menu"), "menu")))
-	c.Show(a.t(c, "settings_text", map[string]any{"Current": a.t(c, current)}), kb)
+	country := a.t(c, "ux_country_unset")
+	if u.Country != "" {
+		country = a.countryName(c, u.Country)
+	}
+	c.Show(a.t(c, "settings_text", map[string]any{"Current": a.t(c, current)})+"\n\n"+
+		a.t(c, "ux_settings_country", map[string]any{"Country": country}), kb)
+	return bot.Stay(), nil
+}
+
+// The person's country: a setting they choose (here, or from an intake's result), kept sealed in
+// their profile and erased with it. The overdose card shows its emergency numbers first.
+
+// countryName is a country's name in the person's language.
+func (a *App) countryName(c *bot.Ctx, code string) string {
+	if x, ok := a.content.Country(code); ok {
+		return x.Flag() + " " + x.Name.In(c.Lang)
+	}
+	if x, ok := a.content.AbroadCountry(code); ok {
+		return x.Name.In(c.Lang)
+	}
+	return code
+}
+
+// setPersonCountry stores the person's chosen country ("" clears it).
+func (a *App) setPersonCountry(c *bot.Ctx, code string) error {
+	u, err := profile(c)
+	if err != nil {
+		return err
+	}
+	u.Country = code
+	return c.Tx.PutUser(c.UserID, u)
+}
+
+// settingsCountry lists the countries to choose from (setc), or saves one (setc:<code>,
+// setc:- to clear).
+func (a *App) settingsCountry(c *bot.Ctx) (bot.Next, error) {
+	code, chosen := strings.CutPrefix(c.Data, "setc:")
+	if chosen {
+		_, abroad := a.content.AbroadCountry(code)
+		if code != "-" && code != "UA" && !abroad {
+			return a.stale(c)
+		}
+		if code == "-" {
+			code = ""
+		}
+		if err := a.setPersonCountry(c, code); err != nil {
+			return bot.Stay(), err
+		}
+		c.Answer(a.t(c, "safe_saved"))
+		return a.settings(c)
+	}
+	buttons := []bot.Button{bot.Btn(a.countryName(c, "UA"), "setc:UA")}
+	for _, x := range a.content.Places.Buttons() {
+		buttons = append(buttons, bot.Btn(a.countryName(c, x.Code), "setc:"+x.Code))
+	}
+	kb := bot.Grid(3, buttons...)
+	kb = append(kb, bot.Row(bot.Btn(a.t(c, "ux_country_clear"), "setc:-"), bot.Btn(a.t(c, "btn_back"), "set")))
+	c.Show(a.t(c, "ux_set_country_q"), kb)
 	return bot.Stay(), nil
 }
 
@@ -108,8 +167,6 @@ func (a *App) wipe(c *bot.Ctx) (bot.Next, error) {
 		return bot.Stay(), err
 	}
 	// The confirmation brings back the always-visible buttons (their message is gone).
-	c.Send(bot.Message{Text: a.t(c, "wipe_done"), ReplyKeyboard: &bot.ReplyKeyboard{
-		Rows: [][]string{{a.t(c, "btn_overdose")}, {a.t(c, "btn_menu")}}, Persistent: true,
-	}})
+	c.Send(bot.Message{Text: a.t(c, "wipe_done"), ReplyKeyboard: a.replyKeyboard(c)})
 	return bot.End(), nil
 }

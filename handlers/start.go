@@ -47,7 +47,9 @@ func (a *App) start(c *bot.Ctx) (bot.Next, error) {
 		a.showLanguagePicker(c)
 		return bot.Goto(stateOnboardLang), nil
 	}
-	a.sendReplyKeyboard(c)
+	if err := a.ensureKeyboard(c, true); err != nil {
+		return bot.Stay(), err
+	}
 	if h, ok := a.sections[section]; ok {
 		return h(c)
 	}
@@ -69,7 +71,12 @@ func (a *App) showLanguagePicker(c *bot.Ctx) (bot.Next, error) {
 		lines = append(lines, a.loc.T(l, "lang_pick"))
 		kb = append(kb, bot.Row(bot.Btn(a.loc.T(l, "lang_name"), "lang:"+l)))
 	}
-	c.Show(strings.Join(lines, "\n"), kb)
+	lines = append(lines, "", a.loc.T("en", "ux_lang_other"))
+	if a.handoffOn(c) {
+		lines = append(lines, a.loc.T("en", "ux_lang_other_consultant"))
+	}
+	kb = append(kb, bot.Row(bot.Btn(a.t(c, "btn_overdose"), "od:opioid:n")))
+	a.showStep(c, strings.Join(lines, "\n"), kb)
 	return bot.Stay(), nil
 }
 
@@ -100,18 +107,26 @@ func (a *App) pickLanguage(c *bot.Ctx) (bot.Next, error) {
 	a.refreshStaffMenu(c)
 	c.Answer(a.t(c, "lang_saved"))
 	if !u.Onboarded {
+		if err := a.saveKeyboard(c, false); err != nil {
+			return bot.Stay(), err
+		}
 		a.showPrivacyIntro(c)
 		return bot.Goto(stateOnboardPrivacy), nil
 	}
 	c.Show(a.t(c, "lang_saved"), nil)
-	a.sendReplyKeyboard(c)
+	if err := a.saveKeyboard(c, false); err != nil {
+		return bot.Stay(), err
+	}
 	a.sendMenu(c)
 	return bot.Stay(), nil
 }
 
 // showPrivacyIntro is the short privacy promise every new person sees once.
 func (a *App) showPrivacyIntro(c *bot.Ctx) (bot.Next, error) {
-	c.Show(a.t(c, "privacy_short"), bot.Keyboard{bot.Row(bot.Btn(a.t(c, "privacy_ok"), "onb:ok"))})
+	a.showStep(c, a.t(c, "privacy_short"), bot.Keyboard{
+		bot.Row(bot.Btn(a.t(c, "privacy_ok"), "onb:ok")),
+		bot.Row(bot.Btn(a.t(c, "btn_overdose"), "od:opioid:n")),
+	})
 	return bot.Stay(), nil
 }
 
@@ -130,7 +145,6 @@ func (a *App) onboarded(c *bot.Ctx) (bot.Next, error) {
 	}
 	c.Answer("")
 	c.EditKeyboard(c.ChatID, c.MessageID, nil)
-	a.sendReplyKeyboard(c)
 	after := c.ConvData[keyAfter]
 	if h, ok := a.sections[after]; ok && after != "" {
 		c.ShowAsNew() // the section opens below the promise, not over it
@@ -143,17 +157,6 @@ func (a *App) onboarded(c *bot.Ctx) (bot.Next, error) {
 	}
 	a.sendMenu(c)
 	return bot.End(), nil
-}
-
-// sendReplyKeyboard puts the always-visible 🆘 and ☰ buttons under the input field.
-func (a *App) sendReplyKeyboard(c *bot.Ctx) {
-	c.Send(bot.Message{
-		Text: a.t(c, "welcome_keyboard"),
-		ReplyKeyboard: &bot.ReplyKeyboard{
-			Rows:       [][]string{{a.t(c, "btn_overdose")}, {a.t(c, "btn_menu")}},
-			Persistent: true,
-		},
-	})
 }
 
 // menuKeyboard is the main menu. Sections appear here as they are built.
@@ -176,7 +179,7 @@ func (a *App) menuKeyboard(c *bot.Ctx) bot.Keyboard {
 
 // sendMenu sends the main menu as a new message.
 func (a *App) sendMenu(c *bot.Ctx) {
-	c.Send(bot.Message{Text: a.t(c, "menu_title"), Keyboard: a.menuKeyboard(c)})
+	a.sendStep(c, a.t(c, "menu_title"), a.menuKeyboard(c))
 }
 
 // menuCmd handles /menu and the ☰ button: ends any flow in progress and shows the menu.
@@ -193,7 +196,7 @@ func (a *App) menuCmd(c *bot.Ctx) (bot.Next, error) {
 
 // menuButton is the inline "to the menu" button: the screen turns into the menu.
 func (a *App) menuButton(c *bot.Ctx) (bot.Next, error) {
-	c.Show(a.t(c, "menu_title"), a.menuKeyboard(c))
+	a.showStep(c, a.t(c, "menu_title"), a.menuKeyboard(c))
 	return bot.End(), nil
 }
 
@@ -219,8 +222,12 @@ func (a *App) cancel(c *bot.Ctx) (bot.Next, error) {
 	return bot.End(), nil
 }
 
-// notText answers text sent where the conversation waits for a button: the step again.
+// notText answers text sent where the conversation waits for a button: the card for urgent
+// words, else the step again.
 func (a *App) notText(c *bot.Ctx) (bot.Next, error) {
+	if shown, err := a.urgentCard(c); shown || err != nil {
+		return bot.Stay(), err
+	}
 	return a.reprompt(c)
 }
 
@@ -250,29 +257,44 @@ func (a *App) fallback(c *bot.Ctx) (bot.Next, error) {
 	}
 	if c.Text == "" {
 		// A photo, sticker, voice message or file: the bot reads none of them.
-		c.Reply(a.t(c, "unsupported_message"), nil)
-		if c.Conv != "" {
-			return a.reprompt(c)
-		}
-		return bot.Stay(), nil
+		return a.nonText(c)
 	}
 	if c.Command != "" || strings.HasPrefix(c.Text, "/") {
 		c.Reply(a.t(c, "unknown_command"), nil)
 		return bot.Stay(), nil
 	}
-	c.Reply(a.t(c, "fallback_text"), nil)
-	if c.Conv != "" {
-		return a.reprompt(c)
+	if c.Conv == "" {
+		return a.freeText(c)
 	}
-	a.sendMenu(c)
-	return bot.Stay(), nil
+	if shown, err := a.urgentCard(c); shown || err != nil {
+		return bot.Stay(), err
+	}
+	c.Reply(a.t(c, "fallback_text"), nil)
+	return a.reprompt(c)
 }
 
 // stale answers an out-of-date or unknown button and shows where the person really is.
 func (a *App) stale(c *bot.Ctx) (bot.Next, error) {
-	c.Answer(a.t(c, "stale_button"))
 	if !c.IsPrivate() {
+		c.Answer(a.t(c, "stale_button"))
 		return bot.Stay(), nil
+	}
+	// The current step is on screen already: a toast, and the old message loses its buttons.
+	if live := a.liveScreen(c); live != 0 && live != c.MessageID && c.MessageID != 0 {
+		c.Answer(a.t(c, "ux_stale_here"))
+		c.EditKeyboard(c.ChatID, c.MessageID, nil)
+		return bot.Stay(), nil
+	}
+	c.Answer(a.t(c, "stale_button"))
+	if live := a.liveScreen(c); live != 0 && live == c.MessageID {
+		// pressed on the live screen itself: the current step again, in place
+		if h, ok := a.reprompts[c.Conv]; ok {
+			return h(c)
+		}
+		if c.Conv == "" {
+			a.showStep(c, a.t(c, "menu_title"), a.menuKeyboard(c))
+			return bot.End(), nil
+		}
 	}
 	return a.reprompt(c)
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ehra/peerline/bot/fakeapi"
 	"github.com/ehra/peerline/handlers/handlerstest"
 	"github.com/ehra/peerline/store"
 )
@@ -17,6 +18,10 @@ func TestOnboardingToOverdoseCard(t *testing.T) {
 			// Telegram says English; the person then picks lang.
 			p := h.Person(int64(1000+i), "en-GB")
 			p.Send("/start")
+			// The first reply puts the 🆘 keyboard under the input field, then the picker.
+			if first := p.Messages()[0]; len(first.ReplyKeyboard) == 0 || first.ReplyKeyboard[0][0] != h.T("en", "btn_overdose") {
+				t.Errorf("first reply: got reply keyboard %v, want the 🆘 keyboard", first.ReplyKeyboard)
+			}
 			picker := p.Last()
 			if !strings.HasPrefix(picker.Text, h.T("en", "lang_pick")) {
 				t.Fatalf("picker should start with the detected language (en): %q", picker.Text)
@@ -26,10 +31,7 @@ func TestOnboardingToOverdoseCard(t *testing.T) {
 			}
 
 			p.Press("lang:" + lang)
-			promise := p.Last()
-			if promise.ID != picker.ID {
-				t.Errorf("the privacy promise should replace the picker (same message)")
-			}
+			promise := message(p, picker.ID)
 			if !strings.Contains(promise.HTML, h.T(lang, "privacy_short")[:40]) {
 				t.Fatalf("privacy promise in %s: got %q", lang, promise.Text)
 			}
@@ -38,8 +40,7 @@ func TestOnboardingToOverdoseCard(t *testing.T) {
 			}
 
 			p.Press("onb:ok")
-			msgs := p.Messages()
-			kbMsg := msgs[len(msgs)-2]
+			kbMsg := lastReplyKeyboard(p)
 			if len(kbMsg.ReplyKeyboard) != 2 || kbMsg.ReplyKeyboard[0][0] != h.T(lang, "btn_overdose") || !kbMsg.PersistentKeyboard {
 				t.Errorf("persistent reply keyboard with the overdose button: got %v persistent=%v", kbMsg.ReplyKeyboard, kbMsg.PersistentKeyboard)
 			}
@@ -86,6 +87,27 @@ func TestOnboardingToOverdoseCard(t *testing.T) {
 	}
 }
 
+// message is the bot's message id in p's chat (as edited since).
+func message(p *handlerstest.Person, id int) fakeapi.Message {
+	for _, m := range p.Messages() {
+		if m.ID == id {
+			return m
+		}
+	}
+	return fakeapi.Message{}
+}
+
+// lastReplyKeyboard is the newest bot message in p's chat that set a reply keyboard.
+func lastReplyKeyboard(p *handlerstest.Person) fakeapi.Message {
+	msgs := p.Messages()
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if len(msgs[i].ReplyKeyboard) > 0 || msgs[i].RemoveKeyboard {
+			return msgs[i]
+		}
+	}
+	return fakeapi.Message{}
+}
+
 func stripTags(s string) string {
 	var b strings.Builder
 	in := false
@@ -111,8 +133,9 @@ func TestStartOverdoseOpensTheCardAtOnce(t *testing.T) {
 	if !strings.Contains(card.Text, stripTags(opioid.Title.In("ru"))) {
 		t.Fatalf("got %q, want the Russian opioid card at once", card.Text)
 	}
-	if n := len(p.Messages()); n != 1 {
-		t.Errorf("got %d messages, want only the card", n)
+	// The 🆘 keyboard goes first (a new person's first reply), then the card: nothing else.
+	if msgs := p.Messages(); len(msgs) != 2 || len(msgs[0].ReplyKeyboard) == 0 {
+		t.Errorf("got %d messages, want the 🆘 keyboard and the card", len(msgs))
 	}
 }
 
@@ -126,7 +149,7 @@ func TestOverdoseFromTheMiddleOfAFlow(t *testing.T) {
 	}
 	// The onboarding is still where it was: the language buttons still work.
 	p.Press("lang:uk")
-	picker := p.Messages()[0] // the picker, above the card, turns into the privacy promise
+	picker := p.Messages()[1] // the picker, above the card, turns into the privacy promise
 	if len(picker.Keyboard) == 0 || picker.Keyboard[0][0].Data != "onb:ok" {
 		t.Fatalf("onboarding did not continue after the card: %q", picker.Text)
 	}
@@ -187,10 +210,10 @@ func TestFreeTextAndUnknownCommand(t *testing.T) {
 	h := handlerstest.Start(t, handlerstest.Options{})
 	p := h.Person(81, "en")
 	onboard(p, "en")
+	n := len(p.Messages())
 	p.Send("hello, can you help me?")
-	msgs := p.Messages()
-	if msgs[len(msgs)-2].HTML != h.T("en", "fallback_text") || p.Last().HTML != h.T("en", "menu_title") {
-		t.Errorf("free text: got %q then %q", msgs[len(msgs)-2].Text, p.Last().Text)
+	if got := len(p.Messages()) - n; got != 1 || p.Last().HTML != h.T("en", "ux_free_text") || !p.HasButton("menu") {
+		t.Errorf("free text: got %d messages, last %q; want one short line with a menu button", got, p.Last().Text)
 	}
 	p.Send("/frobnicate")
 	if p.Last().HTML != h.T("en", "unknown_command") {
@@ -242,8 +265,8 @@ func TestForgetErasesThePerson(t *testing.T) {
 	if p.Last().HTML != h.T("en", "forget_done") {
 		t.Fatalf("got %q", p.Last().Text)
 	}
-	if !p.Last().RemoveKeyboard {
-		t.Error("the reply keyboard was not removed")
+	if kb := p.Last().ReplyKeyboard; len(kb) == 0 || kb[0][0] != h.T("en", "btn_overdose") {
+		t.Errorf("the 🆘 keyboard must stay after /forget: got %v", kb)
 	}
 	_ = h.DB.View(func(tx *store.Tx) error {
 		if _, found, _ := tx.User(p.Chat()); found {

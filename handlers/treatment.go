@@ -17,6 +17,7 @@ const (
 	trSituation bot.State = "tr_situation"
 	trMedicine  bot.State = "tr_medicine"
 	trDocs      bot.State = "tr_docs"
+	trFrom      bot.State = "tr_from" // where the person got OST or ART before (their records are there)
 )
 
 // documents a person may have, in the order shown.
@@ -24,12 +25,20 @@ var documents = []string{"id", "medical", "registration"}
 
 func newTreatmentIntake() *intake {
 	in := &intake{flow: "treatment", prefix: "tr"}
-	in.steps = []bot.State{trTopic, trSituation, in.state(whereStep), in.state(regionStep), in.state(countryStep), in.state(cityStep), trMedicine, trDocs}
-	afterPlace := func(c *bot.Ctx) bot.State {
+	in.steps = []bot.State{trTopic, trSituation, in.state(whereStep), in.state(regionStep), in.state(countryStep), in.state(cityStep), trFrom, trMedicine, trDocs, in.state(resultStep)}
+	afterFrom := func(c *bot.Ctx) bot.State {
 		if c.ConvData["topic"] == "ost" {
 			return trMedicine
 		}
 		return trDocs
+	}
+	afterPlace := func(c *bot.Ctx) bot.State {
+		// Someone who was on OST or ART and moved needs their old site's records: ask where it was.
+		d := c.ConvData
+		if (d["topic"] == "ost" || d["topic"] == "art") && (d["situation"] == "keep" || d["situation"] == "stopped") {
+			return trFrom
+		}
+		return afterFrom(c)
 	}
 	in.next = func(c *bot.Ctx, s bot.State) bot.State {
 		switch s {
@@ -39,6 +48,8 @@ func newTreatmentIntake() *intake {
 			return in.state(whereStep)
 		case in.state(whereStep), in.state(regionStep), in.state(countryStep), in.state(cityStep):
 			return afterPlace(c)
+		case trFrom:
+			return afterFrom(c)
 		case trMedicine:
 			return trDocs
 		}
@@ -48,21 +59,29 @@ func newTreatmentIntake() *intake {
 		nav := a.intakeNav(in, c, s != trTopic)
 		switch s {
 		case trTopic:
-			c.Show(a.t(c, "tr_q_topic"), bot.Keyboard{
+			a.showStep(c, a.t(c, "tr_q_topic"), bot.Keyboard{
 				bot.Row(bot.Btn(a.t(c, "tr_topic_ost"), "tr:topic:ost"), bot.Btn(a.t(c, "tr_topic_art"), "tr:topic:art")),
 				bot.Row(bot.Btn(a.t(c, "tr_topic_tb"), "tr:topic:tb"), bot.Btn(a.t(c, "tr_topic_hcv"), "tr:topic:hcv")),
 				bot.Row(bot.Btn(a.t(c, "tr_topic_testing"), "tr:topic:testing")),
 				nav,
 			})
 		case trSituation:
-			c.Show(a.t(c, "tr_q_situation", map[string]any{"Topic": a.t(c, "tr_topic_"+c.ConvData["topic"])}), bot.Keyboard{
+			a.showStep(c, a.t(c, "tr_q_situation", map[string]any{"Topic": a.t(c, "tr_topic_"+c.ConvData["topic"])}), bot.Keyboard{
 				bot.Row(bot.Btn(a.t(c, "tr_sit_keep"), "tr:sit:keep")),
 				bot.Row(bot.Btn(a.t(c, "tr_sit_start"), "tr:sit:start")),
 				bot.Row(bot.Btn(a.t(c, "tr_sit_stopped"), "tr:sit:stopped")),
 				nav,
 			})
+		case trFrom:
+			var buttons []bot.Button
+			for _, r := range a.content.Places.Regions {
+				buttons = append(buttons, bot.Btn(r.Name.In(c.Lang), "tr:from:"+r.Code))
+			}
+			kb := bot.Keyboard{bot.Row(bot.Btn(a.t(c, "ux_from_here"), "tr:skip"))}
+			kb = append(kb, bot.Grid(2, buttons...)...)
+			a.showStep(c, a.t(c, "ux_q_from", map[string]any{"Topic": a.t(c, "tr_topic_"+c.ConvData["topic"])}), append(kb, nav))
 		case trMedicine:
-			c.Show(a.t(c, "tr_q_medicine"), bot.Keyboard{
+			a.showStep(c, a.t(c, "tr_q_medicine"), bot.Keyboard{
 				bot.Row(bot.Btn(a.t(c, "tr_med_methadone"), "tr:med:methadone"), bot.Btn(a.t(c, "tr_med_buprenorphine"), "tr:med:buprenorphine")),
 				bot.Row(bot.Btn(a.t(c, "tr_med_unsure"), "tr:med:unsure")),
 				nav,
@@ -81,7 +100,7 @@ func newTreatmentIntake() *intake {
 				kb = append(kb, bot.Row(bot.Btn(mark+a.t(c, "tr_doc_"+d), "tr:doc:"+d)))
 			}
 			kb = append(kb, bot.Row(bot.Btn(a.t(c, "tr_docs_done"), "tr:doc:done")), nav)
-			c.Show(a.t(c, "tr_q_docs"), kb)
+			a.showStep(c, a.t(c, "tr_q_docs"), kb)
 		default:
 			return false
 		}
@@ -95,6 +114,11 @@ func newTreatmentIntake() *intake {
 		case cmd == "sit" && s == trSituation && containsStr(content.Situations, value):
 			c.ConvData["situation"] = value
 			return in.state(whereStep), true
+		case cmd == "from" && s == trFrom:
+			if _, ok := a.content.Region(value); ok {
+				c.ConvData["from"] = value
+				return afterFrom(c), true
+			}
 		case cmd == "med" && s == trMedicine && (value == "methadone" || value == "buprenorphine" || value == "unsure"):
 			c.ConvData["medicine"] = value
 			return trDocs, true
@@ -115,6 +139,9 @@ func newTreatmentIntake() *intake {
 			b.WriteString("• " + a.t(c, "tr_sit_"+d["situation"]) + "\n")
 		}
 		b.WriteString("• 📍 " + a.placeName(c) + "\n")
+		if r, ok := a.content.Region(d["from"]); ok {
+			b.WriteString("• " + a.t(c, "ux_res_from", map[string]any{"Region": r.Name.In(c.Lang)}) + "\n")
+		}
 		if d["medicine"] != "" {
 			b.WriteString("• " + a.t(c, "tr_med_"+d["medicine"]) + "\n")
 		}

@@ -17,6 +17,11 @@ type User struct {
 	Onboarded bool `json:"o,omitempty"`
 	// SafeMode is how long the bot keeps the chat's messages before deleting them (0 = off).
 	SafeMode int64 `json:"sm,omitempty"` // seconds
+	// Country is where the person said they are (ISO code), a setting they chose in an intake
+	// or in /settings; it picks the emergency numbers and local services. "" = not said.
+	Country string `json:"cc,omitempty"`
+	// Keyboard is the language of the 🆘 reply keyboard last sent to the chat ("" = none yet).
+	Keyboard string `json:"kb,omitempty"`
 }
 
 // User returns chatID's profile; found is false for a person the bot does not know.

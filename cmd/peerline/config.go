@@ -35,6 +35,8 @@ type Config struct {
 	// Flood is how many updates one person may send at once and per minute (0 = no limit).
 	FloodBurst, FloodPerMinute int
 	Retention                  Retention
+	// ReviewMonths: `peerline check` warns about health content reviewed longer ago than this.
+	ReviewMonths int
 }
 
 // Retention is how long records are kept.
@@ -88,6 +90,15 @@ var settings = []setting{
 		parse: parseRetention},
 	{env: "PEERLINE_LOG", flag: "log", def: "info", help: "log level: debug, info, warn, error",
 		parse: parseLogLevel},
+	{env: "PEERLINE_REVIEW_MONTHS", flag: "review-months", def: "12", help: "peerline check warns about health content reviewed more than this many months ago",
+		parse: func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				return errors.New("a whole number of months, 1 or more")
+			}
+			c.ReviewMonths = n
+			return nil
+		}},
 }
 
 // ConfigError is a bad configuration value: one line naming the variable and what is expected.

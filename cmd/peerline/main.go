@@ -347,8 +347,14 @@ func (m *Main) check(args []string) error {
 		return err
 	}
 	override := filepath.Join(m.Config.Data, "content")
-	if _, err := content.Load(override); err != nil {
+	c, err := content.Load(override)
+	if err != nil {
 		return err
+	}
+	// Warnings do not fail the check: health entries due for another review, and country rules
+	// without an "as of" date.
+	for _, w := range c.Warnings(time.Now(), m.Config.ReviewMonths) {
+		fmt.Fprintln(m.Stdout, "warning: "+w.String())
 	}
 	fmt.Fprintf(m.Stdout, "content ok (embedded, with overrides from %s if any)\n", override)
 	return nil
