@@ -32,7 +32,7 @@ type consultState struct {
 	escalate  time.Duration     // a waiting case alerts again after this
 	albumWait time.Duration     // how long an album is collected before it is relayed
 	hours     ServiceHours      // nil: always
-	urgent    func(string) bool // the urgent-word matcher (nil: none)
+	urgent    func(string) bool // the urgent-word matcher (default: content's)
 	loc       *time.Location
 }
 
@@ -40,6 +40,10 @@ func newConsultState(d Deps) consultState {
 	s := consultState{escalate: d.Escalate, albumWait: time.Second, urgent: d.Urgent, loc: d.Location}
 	if !d.Hours.Always() {
 		s.hours = d.Hours
+	}
+	if s.urgent == nil && d.Content != nil {
+		// The one urgent-word matcher of the whole bot (content/urgent.go).
+		s.urgent = func(text string) bool { _, ok := d.Content.Urgent(text); return ok }
 	}
 	if s.escalate <= 0 {
 		s.escalate = 10 * time.Minute
@@ -379,8 +383,12 @@ func (a *App) personMessage(c *bot.Ctx) (bool, error) {
 	m := c.Update.Message
 	if a.cons.urgent != nil && c.Text != "" && a.cons.urgent(c.Text) {
 		// The emergency card at once; a waiting case jumps the queue, marked urgent.
-		if err := a.showCard(c, "opioid"); err != nil {
+		if shown, err := a.urgentCard(c); err != nil {
 			return true, err
+		} else if !shown {
+			if err := a.showCard(c, "opioid"); err != nil {
+				return true, err
+			}
 		}
 		if err := a.markUrgent(c, &k); err != nil {
 			return true, err
