@@ -14,7 +14,10 @@ import "github.com/ehra/peerline/bot"
 // It is on when configured (Deps.Handoff), when a consultants' chat is configured, or when at
 // least one consultant has joined.
 func (a *App) handoffOn(c *bot.Ctx) bool {
-	return a.handoff || a.consChat != 0 || a.anyConsultant(c.Tx)
+	if a.handoff || a.consChat != 0 {
+		return true
+	}
+	return c.Tx != nil && a.anyConsultant(c.Tx)
 }
 
 // askButton is the "Talk to a peer consultant" button for topic.
