@@ -710,3 +710,93 @@ func TestConsult_EntryPoints(t *testing.T) {
 		}
 	})
 }
+
+// TestConsult_BlockLocationAndConsultantAlbum: a location goes on only after the person
+// confirms; the consultant's album reaches the person as an album; a blocked person is told
+// politely, their later messages are dropped, and an admin lifts the block by case code; the
+// person ends the conversation and the consultant still records the outcome.
+func TestConsult_BlockLocationAndConsultantAlbum(t *testing.T) {
+	d := newDesk(t, fakeapi.Chat{}, handlerstest.Options{Admins: []int64{600}})
+	h := d.h
+	p := d.person(9901, "en")
+	p.Press("ask:gen")
+	k := d.caseOf(p)
+	d.olena.Press("ct:" + k.Code)
+
+	// A location waits for the person's confirmation.
+	h.API.SendLocation(p.U, 50.45, 30.52)
+	h.Settle()
+	if n := len(d.olena.Messages()); d.olena.Last().Location != "" {
+		t.Fatalf("the location was relayed before the person confirmed (%d)", n)
+	}
+	if !p.HasButton("cl:y:" + k.Code) {
+		t.Fatalf("no location confirmation: %q", p.Last().Text)
+	}
+	copiesBefore := len(h.API.CallsTo("copyMessage"))
+	p.Press("cl:y:" + k.Code)
+	if n := len(h.API.CallsTo("copyMessage")); n != copiesBefore+1 {
+		t.Errorf("confirmed location: %d copies, want %d", n, copiesBefore+1)
+	}
+
+	// The consultant's album.
+	h.API.SendAlbum(d.olena.U, 3, "")
+	h.Settle()
+	h.Clock.Add(2 * time.Second)
+	h.RunJob("relay-albums")
+	var album []fakeapi.Message
+	for _, m := range p.Messages() {
+		if m.MediaGroup != "" {
+			album = append(album, m)
+		}
+	}
+	if len(album) != 3 || album[0].MediaGroup != album[2].MediaGroup {
+		t.Errorf("the person got %d album parts, want 3 in one album", len(album))
+	}
+
+	// The person ends; the consultant records the outcome afterwards.
+	p.Send("/end")
+	if d.loadCase(k.Code).State != store.CaseClosed {
+		t.Fatal("/end did not close the case")
+	}
+	d.olena.Press("co:" + k.Code + ":info")
+	if d.loadCase(k.Code).Outcome != "info" || d.counter("cases_outcome_info") != 1 {
+		t.Errorf("outcome after the person ended: %q", d.loadCase(k.Code).Outcome)
+	}
+
+	// A second case, blocked for abuse.
+	p.Press("ask:gen")
+	k2 := d.caseOf(p)
+	d.olena.Press("ct:" + k2.Code)
+	d.olena.Send("/block")
+	if got := p.Last().Text; got != h.T("en", "consult_blocked_person") {
+		t.Errorf("the person's notice: %q", got)
+	}
+	before := len(d.olena.Messages())
+	h.API.SendText(p.U, "abuse")
+	h.Settle()
+	if len(d.olena.Messages()) != before {
+		t.Error("a blocked person's message reached the consultant")
+	}
+	p.PressOn(p.Last().ID, "ask:gen")
+	if got := p.Last().Text; got != h.T("en", "consult_blocked_person") {
+		t.Errorf("a blocked person asking again: %q", got)
+	}
+	d.olena.Send("/unblock " + k2.Code)
+	if d.counter("cases_unblocked") != 0 {
+		t.Error("a consultant lifted a block")
+	}
+	admin := h.Person(600, "en")
+	admin.Send("/unblock " + strings.ToLower(k2.Code))
+	if d.counter("cases_unblocked") != 1 {
+		t.Fatalf("the admin could not lift the block: %q", admin.Last().Text)
+	}
+	p.PressOn(p.Last().ID, "ask:gen")
+	if _, found, _ := caseOfPerson(h, p); !found {
+		t.Error("after the block was lifted the person cannot ask again")
+	}
+}
+
+func caseOfPerson(h *handlerstest.Harness, p *handlerstest.Person) (k store.Case, found bool, err error) {
+	_ = h.DB.View(func(tx *store.Tx) error { k, found, err = tx.CaseOfPerson(p.Chat()); return nil })
+	return
+}

@@ -2,6 +2,7 @@ package fakeapi
 
 import (
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -76,6 +77,12 @@ type wVoice struct {
 	Duration     int    `json:"duration"`
 }
 
+// wLocation is a Location.
+type wLocation struct {
+	Latitude  float64 `json:"latitude"`
+	Longitude float64 `json:"longitude"`
+}
+
 // wTopicCreated is a ForumTopicCreated.
 type wTopicCreated struct {
 	Name      string `json:"name"`
@@ -88,6 +95,12 @@ func (s *Server) wireConsult(c *chatState, rec *msgRec, m *wMessage) {
 		m.MessageThreadID, m.IsTopicMessage = rec.ThreadID, true
 	}
 	m.MediaGroupID = rec.MediaGroup
+	if rec.Location != "" {
+		var l wLocation
+		if _, err := fmt.Sscanf(rec.Location, "%g,%g", &l.Latitude, &l.Longitude); err == nil {
+			m.Location = &l
+		}
+	}
 	if rec.Voice != "" {
 		m.Voice = &wVoice{FileID: rec.Voice, FileUniqueID: uniqueID(rec.Voice), Duration: 3}
 	}
@@ -362,6 +375,14 @@ func (s *Server) SendVoice(u User, chat Chat, thread int) Message {
 	}
 	s.nextFile++
 	return s.userMessage(st, wireUser(u), &msgRec{Message: Message{FromUser: u.ID, Voice: "AwACAgIAAxkBAAI" + strconv.FormatUint(s.nextFile+2000000, 36), ThreadID: thread}})
+}
+
+// SendLocation delivers a shared location from u in u's private chat.
+func (s *Server) SendLocation(u User, lat, lon float64) Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.registerUser(u)
+	return s.userMessage(c, wireUser(u), &msgRec{Message: Message{FromUser: u.ID, Location: fmt.Sprintf("%g,%g", lat, lon)}})
 }
 
 // EditText makes u edit their message msgID in chatID (an edited_message update).

@@ -170,6 +170,8 @@ type Message struct {
 	MediaGroup string `json:"media_group,omitempty"`
 	// Voice is the file id of a voice message.
 	Voice string `json:"voice,omitempty"`
+	// Location is "latitude,longitude" of a shared location.
+	Location string `json:"location,omitempty"`
 	// Reaction is the bot's reaction on the message ("" if none).
 	Reaction string `json:"reaction,omitempty"`
 	// Service marks a service message (a forum topic created).

@@ -100,6 +100,7 @@ type wMessage struct {
 	IsTopicMessage      bool           `json:"is_topic_message,omitempty"`
 	MediaGroupID        string         `json:"media_group_id,omitempty"`
 	Voice               *wVoice        `json:"voice,omitempty"`
+	Location            *wLocation     `json:"location,omitempty"`
 	ForumTopicCreated   *wTopicCreated `json:"forum_topic_created,omitempty"`
 }
 
