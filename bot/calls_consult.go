@@ -3,6 +3,7 @@ package bot
 import (
 	"encoding/json"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ehra/peerline/store"
@@ -202,3 +203,22 @@ func (o *Out) EditCopy(chatID int64, messageID int, text, entities string, capti
 
 // Now is the time the calls are decided at (the update's or the job's clock).
 func (o *Out) Now() time.Time { return o.now }
+
+// InThreadOf puts the messages fn sends to chatID (sendMessage, sendPhoto, copies) into the
+// forum topic th, unless they name a topic already: answers to a command given in a topic stay
+// in that topic.
+func (o *Out) InThreadOf(chatID int64, th Thread, fn func()) {
+	from := len(o.calls)
+	fn()
+	for i := from; i < len(o.calls); i++ {
+		e := &o.calls[i]
+		m := e.Method
+		if e.ChatID != chatID || (!strings.HasPrefix(m, "send") && !strings.HasPrefix(m, "copy")) {
+			continue
+		}
+		if _, set := e.Params["message_thread_id"]; set || e.Resolve["message_thread_id"] != "" {
+			continue
+		}
+		th.set(e)
+	}
+}

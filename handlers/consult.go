@@ -62,7 +62,7 @@ var caseTopics = []string{"ost", "art", "tb", "hcv", "hum", "nps", "combo", "mem
 
 // consultRoutes registers the consultant flows (both sides).
 func (a *App) consultRoutes(r *bot.Router) {
-	r.Use(a.learnForum)
+	r.Use(a.learnForum, a.answerInTopic)
 	// the person
 	r.Callback("ask:", a.ask)
 	r.Command("end", a.endCmd)
@@ -146,7 +146,8 @@ func (a *App) shiftChanged(c *bot.Ctx, s store.Staff) error {
 // learnForum records whether the consultants' chat is a forum, from its own updates.
 func (a *App) learnForum(next bot.HandlerFunc) bot.HandlerFunc {
 	return func(c *bot.Ctx) (bot.Next, error) {
-		if a.consChat != 0 && c.ChatID == a.consChat && (c.Kind == bot.KindMessage || c.Kind == bot.KindMembership) {
+		if a.consChat != 0 && c.ChatID == a.consChat && (c.Kind == bot.KindMessage || c.Kind == bot.KindMembership ||
+			c.Kind == bot.KindCallback && c.Update.CallbackQuery.Message != nil) {
 			if c.Raw.Forum != c.Tx.IsForum(a.consChat) {
 				if err := c.Tx.SetForum(a.consChat, c.Raw.Forum); err != nil {
 					return bot.Stay(), err
@@ -154,6 +155,18 @@ func (a *App) learnForum(next bot.HandlerFunc) bot.HandlerFunc {
 			}
 		}
 		return next(c)
+	}
+}
+
+// answerInTopic keeps what the bot answers to a message or button in a forum topic of the
+// consultants' group in that topic (Telegram would put it in the general topic).
+func (a *App) answerInTopic(next bot.HandlerFunc) bot.HandlerFunc {
+	return func(c *bot.Ctx) (n bot.Next, err error) {
+		if a.consChat == 0 || c.ChatID != a.consChat || c.Raw.ThreadID == 0 {
+			return next(c)
+		}
+		c.InThreadOf(a.consChat, bot.Thread{ID: c.Raw.ThreadID}, func() { n, err = next(c) })
+		return n, err
 	}
 }
 

@@ -305,6 +305,9 @@ func TestConsult_ForumWorkspace(t *testing.T) {
 			// Close with an outcome, a follow-up in 3 days that the person agrees to.
 			h.API.SendTextInTopic(forum, k2.Thread, d.olena.U, "/close")
 			h.Settle()
+			if ask, _ := h.API.LastBotMessage(forum.ID); ask.ThreadID != k2.Thread {
+				t.Errorf("the outcome question went to topic %d, want the case's topic %d", ask.ThreadID, k2.Thread)
+			}
 			d.pressIn(d.olena.U, forum.ID, "co:"+k.Code+":ost")
 			d.pressIn(d.olena.U, forum.ID, "cf:"+k.Code+":3")
 			for _, tp := range h.API.Topics(forum.ID) {
