@@ -15,7 +15,7 @@ func (a *App) consultJobs(b *bot.Bot, db *store.DB) []bot.Job {
 		{
 			// Albums are collected for about a second, then relayed together (copyMessages).
 			Name: "relay-albums", Spec: "@every 1s", Grace: time.Hour,
-			Run: func(ctx context.Context, now time.Time) error { return a.flushDueAlbums(b, now) },
+			Run: func(ctx context.Context, now time.Time) error { return a.flushDueAlbums(b, db, now) },
 		},
 		{
 			// Waiting cases: live waiting time on the cards, and an alert again after
@@ -36,13 +36,23 @@ func (a *App) consultJobs(b *bot.Bot, db *store.DB) []bot.Job {
 	}
 }
 
-// flushDueAlbums relays the albums whose collection time is over.
-func (a *App) flushDueAlbums(b *bot.Bot, now time.Time) error {
+// flushDueAlbums relays the albums whose collection time is over (and recreates lost topics).
+func (a *App) flushDueAlbums(b *bot.Bot, db *store.DB, now time.Time) error {
+	due := func(k *store.Case) bool {
+		return k.Album != nil && k.Album.Due <= now.UnixMilli() ||
+			k.State == store.CaseTaken && k.ThreadLost && len(k.Pending) > 0
+	}
+	// Most seconds nothing is due: look first, so an idle run writes (and fsyncs) nothing.
+	var n int
+	if err := db.View(func(tx *store.Tx) error {
+		cs, err := tx.Cases(due)
+		n = len(cs)
+		return err
+	}); err != nil || n == 0 {
+		return err
+	}
 	return b.Do(func(tx *store.Tx, out *bot.Out) error {
-		due, err := tx.Cases(func(k *store.Case) bool {
-			return k.Album != nil && k.Album.Due <= now.UnixMilli() ||
-				k.State == store.CaseTaken && k.ThreadLost && len(k.Pending) > 0
-		})
+		due, err := tx.Cases(due)
 		if err != nil {
 			return err
 		}
@@ -74,6 +84,7 @@ func (a *App) escalate(b *bot.Bot, now time.Time) error {
 			return err
 		}
 		shift := a.onShift(tx)
+		refreshed := 0
 		for _, k := range q {
 			changed := false
 			if a.consChat == 0 {
@@ -85,7 +96,14 @@ func (a *App) escalate(b *bot.Bot, now time.Time) error {
 				}
 			}
 			waited := k.Waiting(now)
+			// The waiting time on the cards, every 5 minutes, for a few cards a run: a group
+			// takes 20 messages a minute.
+			mins := int(waited.Minutes())
+			refresh := mins > 0 && mins%5 == 0 && refreshed < 10
 			for _, chat := range k.Cards {
+				if !refresh {
+					break
+				}
 				ref, found, err := tx.Ref(store.CardRef(k.Code, chat))
 				if err != nil || !found {
 					continue
@@ -95,6 +113,9 @@ func (a *App) escalate(b *bot.Bot, now time.Time) error {
 					lang = a.staffLang(tx, s)
 				}
 				out.Edit(chat, ref.MessageID, a.cardText(tx, k, lang, now), a.cardKeyboard(lang, k.Code))
+			}
+			if refresh {
+				refreshed++
 			}
 			if waited >= time.Duration(k.Alerts+1)*a.cons.escalate {
 				k.Alerts++

@@ -515,11 +515,11 @@ func TestConsult_OutOfHoursUrgentAndEscalation(t *testing.T) {
 		t.Error("the older case was taken instead")
 	}
 
-	// Escalation: the first case waits 11 minutes.
-	h.Clock.Add(11 * time.Minute)
+	// Escalation: the first case waits 10 minutes.
+	h.Clock.Add(10 * time.Minute)
 	h.RunJob("case-escalation")
 	alert, _ := h.API.LastBotMessage(plainGroup.ID)
-	if !strings.Contains(alert.Text, k1.Code) || !strings.Contains(alert.Text, "11") {
+	if !strings.Contains(alert.Text, k1.Code) || !strings.Contains(alert.Text, "10") {
 		t.Errorf("escalation alert: %q", alert.Text)
 	}
 	var card fakeapi.Message
@@ -528,7 +528,7 @@ func TestConsult_OutOfHoursUrgentAndEscalation(t *testing.T) {
 			card = m
 		}
 	}
-	if !strings.Contains(card.Text, "11") || len(card.Keyboard) == 0 {
+	if !strings.Contains(card.Text, "10") || len(card.Keyboard) == 0 {
 		t.Errorf("the waiting card should show the live waiting time and keep Take: %+v", card)
 	}
 	h.RunJob("case-escalation")
@@ -538,7 +538,7 @@ func TestConsult_OutOfHoursUrgentAndEscalation(t *testing.T) {
 	h.Clock.Add(10 * time.Minute)
 	h.RunJob("case-escalation")
 	if n := d.counter("cases_escalated"); n != 2 {
-		t.Errorf("alerts after 21 min: %d, want 2", n)
+		t.Errorf("alerts after 20 min: %d, want 2", n)
 	}
 }
 
