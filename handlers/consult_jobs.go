@@ -2,6 +2,8 @@ package handlers
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ehra/peerline/bot"
@@ -85,6 +87,7 @@ func (a *App) escalate(b *bot.Bot, now time.Time) error {
 		}
 		shift := a.onShift(tx)
 		refreshed := 0
+		var late []store.Case // alerting again this run, urgent first, then the oldest
 		for _, k := range q {
 			changed := false
 			if a.consChat == 0 {
@@ -124,7 +127,7 @@ func (a *App) escalate(b *bot.Bot, now time.Time) error {
 				if err := count(tx, "cases_escalated"); err != nil {
 					return err
 				}
-				a.alert(tx, out, k, "consult_alert_waiting", int(waited.Minutes()))
+				late = append(late, k)
 			}
 			if changed {
 				if err := tx.PutCase(k); err != nil {
@@ -132,21 +135,45 @@ func (a *App) escalate(b *bot.Bot, now time.Time) error {
 				}
 			}
 		}
+		a.alert(tx, out, late, now)
 		return nil
 	})
 }
 
-// alert tells the consultants on shift (or the group) about a waiting case.
-func (a *App) alert(tx *store.Tx, out *bot.Out, k store.Case, key string, minutes int) {
-	data := map[string]any{"Code": k.Code, "Min": minutes}
+// alert tells the group (or each consultant on shift) about cases waiting too long: one
+// message a run, however many there are — a group takes 20 messages a minute.
+func (a *App) alert(tx *store.Tx, out *bot.Out, late []store.Case, now time.Time) {
+	if len(late) == 0 {
+		return
+	}
+	text := func(lang string) (string, bot.Keyboard) {
+		if len(late) == 1 {
+			k := late[0]
+			return a.loc.T(lang, "consult_alert_waiting", map[string]any{"Code": k.Code, "Min": int(k.Waiting(now).Minutes())}), a.cardKeyboard(lang, k.Code)
+		}
+		var b strings.Builder
+		b.WriteString(a.loc.T(lang, "consult_alert_many", map[string]any{"N": len(late)}))
+		for i, k := range late {
+			if i == 10 {
+				b.WriteString("\n…")
+				break
+			}
+			mark := ""
+			if k.Urgent {
+				mark = " 🆘"
+			}
+			fmt.Fprintf(&b, "\n• <b>%s</b>%s — %s", k.Code, mark, a.loc.T(lang, "consult_card_waiting", map[string]any{"Min": int(k.Waiting(now).Minutes())}))
+		}
+		return b.String(), bot.Keyboard{bot.Row(bot.Btn(a.loc.T(lang, "consult_btn_next"), "cn"))}
+	}
 	if a.consChat != 0 {
-		lang := a.groupLang()
-		out.Send(bot.Message{ChatID: a.consChat, Text: a.loc.T(lang, key, data), Keyboard: a.cardKeyboard(lang, k.Code)})
+		t, kb := text(a.groupLang())
+		out.Send(bot.Message{ChatID: a.consChat, Text: t, Keyboard: kb})
 		return
 	}
 	for _, s := range a.onShift(tx) {
-		lang := a.staffLang(tx, s)
-		out.Send(bot.Message{ChatID: s.UserID, Text: a.loc.T(lang, key, data), Keyboard: a.cardKeyboard(lang, k.Code)})
+		t, kb := text(a.staffLang(tx, s))
+		out.Send(bot.Message{ChatID: s.UserID, Text: t, Keyboard: kb})
 	}
 }
 
