@@ -421,7 +421,18 @@ function renderMessage(m, chat) {
   const senderName = mine ? (m.from || "You") : (m.from || botName());
   if (chat && chat.kind === "group") {
     const from = el("div", "msg-from", senderName);
-    if (m.thread && state.topic === null) from.append(document.createTextNode(` · 🧵 ${topicName(m.thread)}`));
+    if (m.thread && state.topic === null) {
+      // The topic's name; a click opens the topic (to write in it).
+      const jump = el("button", "msg-topic", `🧵 ${topicName(m.thread)}`);
+      jump.type = "button";
+      jump.dataset.thread = String(m.thread);
+      jump.title = "Open this topic";
+      jump.addEventListener("click", () => {
+        $("chat-topic").value = String(m.thread);
+        changeTopic(String(m.thread));
+      });
+      from.append(document.createTextNode(" · "), jump);
+    }
     bubble.append(from);
   } else {
     bubble.append(el("span", "sr-only", mine ? `${senderName}: ` : "Bot: "));
