@@ -27,7 +27,9 @@ func TestCrash_RelayKillNine(t *testing.T) {
 	data := t.TempDir()
 	key := store.NewKey()
 	const people, consultants, perPerson, kills = 40, 8, 30, 4
-	person := func(i int) fakeapi.User { return fakeapi.User{ID: int64(6_000_001 + i), FirstName: "x", LanguageCode: "uk"} }
+	person := func(i int) fakeapi.User {
+		return fakeapi.User{ID: int64(6_000_001 + i), FirstName: "x", LanguageCode: "uk"}
+	}
 	consultant := func(i int) int64 { return int64(7_000_001 + i) }
 
 	// Open cases, held by consultants, as the flows leave them after "Take".
