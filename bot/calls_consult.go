@@ -106,7 +106,7 @@ type Relay struct {
 	Thread   Thread // a forum topic in To
 	Protect  bool   // protect_content: the copy cannot be forwarded or saved
 	ReplyTo  int    // a message in To the copy answers
-	// Ref records the copies' ids (copyMessages: Ref#0, Ref#1, ...).
+	// Ref records the copies' ids (copyMessages: the first, then MessageRef.More).
 	Ref string
 	// Delivered, when set, is the message the bot reacts to (with DeliveredEmoji) once the
 	// copy is in To: the sender sees their message arrived.

@@ -72,7 +72,7 @@ func (a *App) consultRoutes(r *bot.Router) {
 	r.Callback("fu:", a.followAnswer)
 	r.Callback("cl:", a.locationConfirm)
 	// the consultant
-	r.Callback("ct:", a.takeButton)
+	r.Callback("ct:", a.caseTakeButton)
 	r.Callback("cn", a.takeNextButton)
 	r.Command("next", a.takeNextCmd)
 	r.Command("case", a.caseCmd)

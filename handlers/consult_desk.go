@@ -242,9 +242,9 @@ func (a *App) updateCards(tx *store.Tx, out *bot.Out, k store.Case, key string, 
 
 // --- taking ---
 
-// takeButton is "Take" on a card (ct:<code>): the first press wins, decided in this update's
+// caseTakeButton is "Take" on a card (ct:<code>): the first press wins, decided in this update's
 // transaction (compare and set on the case's state).
-func (a *App) takeButton(c *bot.Ctx) (bot.Next, error) {
+func (a *App) caseTakeButton(c *bot.Ctx) (bot.Next, error) {
 	s, ok := a.staffMember(c.Tx, c.UserID)
 	if !ok {
 		c.Alert(a.t(c, "consult_not_staff"))

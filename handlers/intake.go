@@ -342,8 +342,6 @@ func (a *App) parsePlace(v string) (content.Place, bool) {
 // otherCountry marks a country abroad that the person typed (not one of the buttons).
 const otherCountry = "XX"
 
-func (a *App) intakeSummary(in *intake, c *bot.Ctx) string { return in.summary(a, c) }
-
 // caseOf is what the intake found out.
 func caseOf(in *intake, c *bot.Ctx) content.Case {
 	d := c.ConvData

@@ -427,7 +427,17 @@ var refHooks = []refHook{
 			if _, found, err := t.Case(code); err != nil || !found {
 				return true, err // erased meanwhile: keep nothing
 			}
-			return true, t.PutPair(code, from, ids[i], r.ChatID, r.MessageID, toPerson, r.At)
+			// One ref for an album (copyMessages): the first copy, then r.More in order.
+			copies := append([]int{r.MessageID}, r.More...)
+			for j := 0; i+j < len(ids) && j < len(copies); j++ {
+				if copies[j] == 0 {
+					continue
+				}
+				if err := t.PutPair(code, from, ids[i+j], r.ChatID, copies[j], toPerson, r.At); err != nil {
+					return true, err
+				}
+			}
+			return true, nil
 		},
 		fail: func(t *Tx, name, reason string) error {
 			code, toPerson, _, ids, _, ok := parsePairRef(name)

@@ -44,6 +44,7 @@ type Retention struct {
 	Users time.Duration // a person not seen for this long is erased
 	Forms time.Duration // a form left half-filled is deleted after this long
 	Cases time.Duration // a closed peer-consultant case is deleted after this long
+	Audit time.Duration // audit log entries older than this are removed (the chain stays verifiable)
 }
 
 // setting is one configuration value: its variable, flag, default and how to parse it.
@@ -86,7 +87,7 @@ var settings = []setting{
 		parse: parseFlood},
 	{env: "PEERLINE_ESCALATE", flag: "escalate", def: "10m", help: "a case waiting for a peer consultant alerts them again after this (e.g. 10m)",
 		parse: parseEscalate},
-	{env: "PEERLINE_RETENTION", flag: "retention", def: "users=90d,forms=7d,cases=30d", help: "how long to keep: users (not seen), forms (left half-filled), cases (closed), in days",
+	{env: "PEERLINE_RETENTION", flag: "retention", def: "users=90d,forms=7d,cases=30d,audit=365d", help: "how long to keep: users (not seen), forms (left half-filled), cases (closed consultant cases), audit (the admins' audit log), in days",
 		parse: parseRetention},
 	{env: "PEERLINE_LOG", flag: "log", def: "info", help: "log level: debug, info, warn, error",
 		parse: parseLogLevel},
@@ -314,7 +315,7 @@ func parseFlood(c *Config, v string) error {
 }
 
 func parseRetention(c *Config, v string) error {
-	c.Retention = Retention{Users: 90 * 24 * time.Hour, Forms: 7 * 24 * time.Hour, Cases: 30 * 24 * time.Hour}
+	c.Retention = Retention{Users: 90 * 24 * time.Hour, Forms: 7 * 24 * time.Hour, Cases: 30 * 24 * time.Hour, Audit: 365 * 24 * time.Hour}
 	for _, part := range strings.Split(v, ",") {
 		part = strings.TrimSpace(part)
 		if part == "" {
@@ -333,8 +334,10 @@ func parseRetention(c *Config, v string) error {
 			c.Retention.Forms = d
 		case "cases":
 			c.Retention.Cases = d
+		case "audit":
+			c.Retention.Audit = d
 		default:
-			return fmt.Errorf("%q: known names are users, forms and cases", name)
+			return fmt.Errorf("%q: known names are users, forms, cases and audit", name)
 		}
 	}
 	return nil
