@@ -203,7 +203,7 @@ type Server struct {
 	faults      faultState
 	limits      limitState
 	subscribers map[*subscriber]struct{}
-	admin       adminState // channels: the bot's status, pins (admin.go)
+	admin       adminState            // channels: the bot's status, pins (admin.go)
 	forums      map[int64]*forumState // forum topics by chat (consult.go)
 
 	// umu guards the update queue and the long poll in progress.
