@@ -803,3 +803,30 @@ func caseOfPerson(h *handlerstest.Harness, p *handlerstest.Person) (k store.Case
 	_ = h.DB.View(func(tx *store.Tx) error { k, found, err = tx.CaseOfPerson(p.Chat()); return nil })
 	return
 }
+
+// TestConsult_PassOnTypedMessage: a sentence typed outside a form is offered to a consultant;
+// only its id is kept, and it is copied when the case is taken.
+func TestConsult_PassOnTypedMessage(t *testing.T) {
+	d := newDesk(t, fakeapi.Chat{}, handlerstest.Options{})
+	p := d.person(9951, "uk")
+	typed := "Мені страшно, не знаю, куди звернутися"
+	p.Send(typed)
+	offer := ""
+	for _, b := range p.Buttons() {
+		if strings.HasPrefix(b.Data, "ask:msg:") {
+			offer = b.Data
+		}
+	}
+	if offer == "" {
+		t.Fatalf("no offer to pass the message on: %+v", p.Buttons())
+	}
+	p.Press(offer)
+	k := d.caseOf(p)
+	if len(k.Pending) != 1 {
+		t.Fatalf("pending: %v, want the typed message's id", k.Pending)
+	}
+	d.olena.Press("ct:" + k.Code)
+	if got := d.olena.Last(); got.Text != typed || got.CopiedFrom == nil {
+		t.Errorf("the consultant got %q, want a copy of the typed message", got.Text)
+	}
+}
