@@ -394,6 +394,7 @@ func (a *App) personMessage(c *bot.Ctx) (bool, error) {
 		return false, err
 	}
 	m := c.Update.Message
+	k.Unreachable = false // they write again: the chat works
 	if a.cons.urgent != nil && c.Text != "" && a.cons.urgent(c.Text) {
 		// The emergency card at once; a waiting case jumps the queue, marked urgent.
 		if shown, err := a.urgentCard(c); err != nil {
