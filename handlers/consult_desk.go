@@ -402,6 +402,17 @@ func (a *App) heldCase(c *bot.Ctx, arg string) (store.Staff, store.Case, bool, e
 	return s, k, true, nil
 }
 
+// isCaseCode reports whether s names a stored case (a pseudonym or a note's first word can look
+// like a code).
+func (a *App) isCaseCode(tx *store.Tx, s string) bool {
+	code := store.NormalizeCode(s)
+	if code == "" {
+		return false
+	}
+	_, found, err := tx.Case(code)
+	return err == nil && found
+}
+
 // caseCmd: /case K3F9 makes a held case the active one (private workspace).
 func (a *App) caseCmd(c *bot.Ctx) (bot.Next, error) {
 	if strings.TrimSpace(c.Args) == "" {
@@ -472,7 +483,7 @@ func (a *App) casesKeyboard(c *bot.Ctx, s store.Staff) bot.Keyboard {
 // only (consultants see it; it is not stored).
 func (a *App) releaseCmd(c *bot.Ctx) (bot.Next, error) {
 	arg, note := "", strings.TrimSpace(c.Args)
-	if first, rest, _ := strings.Cut(note, " "); store.NormalizeCode(first) != "" {
+	if first, rest, _ := strings.Cut(note, " "); a.isCaseCode(c.Tx, first) {
 		arg, note = first, strings.TrimSpace(rest)
 	}
 	s, k, ok, err := a.heldCase(c, arg)
@@ -505,7 +516,7 @@ func (a *App) transferCmd(c *bot.Ctx) (bot.Next, error) {
 	fields := strings.Fields(c.Args)
 	arg, name := "", ""
 	for _, f := range fields {
-		if store.NormalizeCode(f) != "" && arg == "" && len(fields) > 1 {
+		if arg == "" && len(fields) > 1 && a.isCaseCode(c.Tx, f) {
 			arg = f
 			continue
 		}
