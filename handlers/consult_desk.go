@@ -120,6 +120,17 @@ func (a *App) copyToPerson(tx *store.Tx, out *bot.Out, k *store.Case, from int64
 	})
 }
 
+// sendHeader sends the case's header to a consultant's private chat (private workspace) and
+// records it, so that it is deleted when the case closes. The caller stores k.
+func (a *App) sendHeader(tx *store.Tx, out *bot.Out, k *store.Case, s store.Staff) {
+	lang := a.staffLang(tx, s)
+	out.Send(bot.Message{ChatID: s.UserID, Text: a.caseHeader(tx, *k, lang) + "\n" + a.loc.T(lang, "consult_private_howto", map[string]any{"Code": k.Code}),
+		Keyboard: a.caseKeyboard(*k, lang), Ref: store.HeaderRef(k.Code, s.UserID)})
+	if !containsID(k.Headers, s.UserID) {
+		k.Headers = append(k.Headers, s.UserID)
+	}
+}
+
 // deskLang is the language of the case's consultant side.
 func (a *App) deskLang(tx *store.Tx, k store.Case) string {
 	if a.forumMode(tx) {
@@ -300,9 +311,7 @@ func (a *App) take(c *bot.Ctx, s store.Staff, k store.Case) error {
 		if err := c.Tx.SetActiveCase(s.UserID, k.Code); err != nil {
 			return err
 		}
-		lang := a.staffLang(c.Tx, s)
-		c.Send(bot.Message{ChatID: s.UserID, Text: a.caseHeader(c.Tx, k, lang) + "\n" + a.loc.T(lang, "consult_private_howto", map[string]any{"Code": k.Code}),
-			Keyboard: a.caseKeyboard(k, lang)})
+		a.sendHeader(c.Tx, c.Out, &k, s)
 	}
 	if len(pending) > 0 {
 		if err := a.copyToDesk(c.Tx, c.Out, &k, pending, 0); err != nil {
@@ -611,9 +620,10 @@ func (a *App) transferAnswer(c *bot.Ctx) (bot.Next, error) {
 		if err := c.Tx.SetActiveCase(s.UserID, k.Code); err != nil {
 			return bot.Stay(), err
 		}
-		lang := a.staffLang(c.Tx, s)
-		c.Send(bot.Message{ChatID: s.UserID, Text: a.caseHeader(c.Tx, k, lang) + "\n" + a.loc.T(lang, "consult_private_howto", map[string]any{"Code": k.Code}),
-			Keyboard: a.caseKeyboard(k, lang)})
+		a.sendHeader(c.Tx, c.Out, &k, s)
+		if err := c.Tx.PutCase(k); err != nil {
+			return bot.Stay(), err
+		}
 	}
 	c.Send(bot.Message{ChatID: k.Person, Text: a.loc.T(k.Lang, "consult_transferred", map[string]any{"Name": esc(s.Pseudonym)})})
 	return bot.Stay(), nil
@@ -757,19 +767,49 @@ func (a *App) closeWorkspace(tx *store.Tx, out *bot.Out, k store.Case) {
 	if err != nil {
 		return
 	}
-	var ids []int
+	byChat := map[int64][]int{}
 	cutoff := out.Now().Add(-47 * time.Hour).Unix()
 	for _, p := range pairs {
-		if p.SelfChat == k.Consultant && p.At >= cutoff {
-			ids = append(ids, p.SelfID)
+		if !p.ToPerson || p.SelfChat <= 0 || p.At < cutoff {
+			continue // the person's side stays; only consultants' private chats are cleared
+		}
+		byChat[p.SelfChat] = append(byChat[p.SelfChat], p.SelfID)
+	}
+	// The case's header and private cards go too: they name its code, topic and place.
+	for _, refs := range [][]string{headerRefs(k), cardRefs(k)} {
+		for _, name := range refs {
+			if r, found, err := tx.Ref(name); err == nil && found && r.ChatID > 0 && r.At >= cutoff {
+				byChat[r.ChatID] = append(byChat[r.ChatID], r.MessageID)
+			}
 		}
 	}
-	for len(ids) > 0 {
-		n := min(100, len(ids))
-		j, _ := json.Marshal(ids[:n])
-		out.Call(k.Consultant, "deleteMessages", map[string]string{"chat_id": strconv.FormatInt(k.Consultant, 10), "message_ids": string(j)})
-		ids = ids[n:]
+	for chat, ids := range byChat {
+		slices.Sort(ids)
+		for len(ids) > 0 {
+			n := min(100, len(ids))
+			j, _ := json.Marshal(ids[:n])
+			out.Call(chat, "deleteMessages", map[string]string{"chat_id": strconv.FormatInt(chat, 10), "message_ids": string(j)})
+			ids = ids[n:]
+		}
 	}
+}
+
+func headerRefs(k store.Case) []string {
+	var out []string
+	for _, chat := range k.Headers {
+		out = append(out, store.HeaderRef(k.Code, chat))
+	}
+	return out
+}
+
+func cardRefs(k store.Case) []string {
+	var out []string
+	for _, chat := range k.Cards {
+		if chat > 0 {
+			out = append(out, store.CardRef(k.Code, chat))
+		}
+	}
+	return out
 }
 
 // --- blocking ---

@@ -451,6 +451,9 @@ func TestConsult_PrivateWorkspace(t *testing.T) {
 		if (m.Text == "from anna" || m.Text == "reply to anna") && !m.Deleted {
 			t.Errorf("message %q still in the consultant's chat after close", m.Text)
 		}
+		if strings.Contains(m.Text, "("+ka.Code+")") && !m.Deleted {
+			t.Errorf("the case's header is still in the consultant's chat after close: %q", m.Text)
+		}
 	}
 	d.checkNothingIdentifies(anna, d.olena.U.ID, d.taras.U.ID)
 	d.checkNothingIdentifies(boris, d.olena.U.ID, d.taras.U.ID)

@@ -62,6 +62,9 @@ type Case struct {
 	Album      *Album `json:"al,omitempty"` // an album being collected
 	// Cards are the chats a new-case card was sent to (refs "card:<code>:<chat>").
 	Cards []int64 `json:"cd,omitempty"`
+	// Headers are the consultants' private chats the case's header was sent to (refs
+	// "hdr:<code>:<chat>"), deleted when the case closes.
+	Headers []int64 `json:"hd,omitempty"`
 
 	Unreachable bool   `json:"ur,omitempty"` // Telegram refused a copy to the person
 	Blocked     bool   `json:"b,omitempty"`  // blocked for abuse: the person's messages are dropped
@@ -328,6 +331,11 @@ func (t *Tx) DeleteCase(code string) error {
 			return err
 		}
 	}
+	for _, chat := range c.Headers {
+		if err := t.DeleteRef(HeaderRef(code, chat)); err != nil {
+			return err
+		}
+	}
 	if err := t.DeleteRef(TopicRef(code)); err != nil {
 		return err
 	}
@@ -373,6 +381,11 @@ func TopicRef(code string) string { return "topic:" + code }
 // CardRef names the ref of a case's new-case card in a chat.
 func CardRef(code string, chatID int64) string {
 	return "card:" + code + ":" + strconv.FormatInt(chatID, 10)
+}
+
+// HeaderRef names the ref of a case's header in a consultant's private chat.
+func HeaderRef(code string, chatID int64) string {
+	return "hdr:" + code + ":" + strconv.FormatInt(chatID, 10)
 }
 
 // PairRef names the ref of the copies of messages ids from chat `from` in case code; toPerson
