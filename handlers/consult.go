@@ -318,7 +318,8 @@ func (a *App) ask(c *bot.Ctx) (bot.Next, error) {
 	case d["country"] != "" && d["country"] != otherCountry:
 		k.Place = d["country"]
 	}
-	for _, key := range []string{"topic", "situation", "medicine", "need"} {
+	// Codes only (button values), never anything typed: a typed city or country stays out.
+	for _, key := range []string{"topic", "situation", "medicine", "docs", "from", "urgent"} {
 		if v := d[key]; v != "" && len(v) <= 24 && !strings.ContainsAny(v, " <>&") {
 			k.Summary = append(k.Summary, key+"="+v)
 		}

@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"bytes"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -831,5 +832,36 @@ func TestConsult_PassOnTypedMessage(t *testing.T) {
 	d.olena.Press("ct:" + k.Code)
 	if got := d.olena.Last(); got.Text != typed || got.CopiedFrom == nil {
 		t.Errorf("the consultant got %q, want a copy of the typed message", got.Text)
+	}
+}
+
+// TestConsult_IntakeSummaryReachesTheCase: asking from a treatment result carries the intake's
+// answer codes and coarse place to the consultants, and nothing the person typed.
+func TestConsult_IntakeSummaryReachesTheCase(t *testing.T) {
+	d := newDesk(t, fakeapi.Chat{}, handlerstest.Options{})
+	p := d.person(9961, "en")
+	p.Send("/menu")
+	p.PressOn(p.Last().ID, "tr:start")
+	for _, b := range []string{"tr:topic:ost", "tr:sit:keep", "tr:where:ua", "tr:reg:kyiv-city", "tr:from:volyn", "tr:med:methadone", "tr:doc:id", "tr:doc:done"} {
+		p.Press(b)
+	}
+	var ask string
+	for _, b := range p.Buttons() {
+		if strings.HasPrefix(b.Data, "ask:") {
+			ask = b.Data
+		}
+	}
+	if ask != "ask:ost" {
+		t.Fatalf("the OST result offers %q, want ask:ost; buttons %v", ask, p.Buttons())
+	}
+	p.Press(ask)
+	k := d.caseOf(p)
+	if k.Topic != "ost" || k.Place != "kyiv-city" || !slices.Contains(k.Summary, "medicine=methadone") || !slices.Contains(k.Summary, "from=volyn") {
+		t.Errorf("case from a result: topic %q, place %q, summary %v; want ost, kyiv-city, the answer codes", k.Topic, k.Place, k.Summary)
+	}
+	for _, s := range k.Summary {
+		if strings.ContainsAny(s, " <>&") {
+			t.Errorf("summary item %q is not a code", s)
+		}
 	}
 }
