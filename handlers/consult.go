@@ -604,13 +604,75 @@ func (a *App) caseHeader(tx *store.Tx, k store.Case, lang string) string {
 		b.WriteString("\n" + a.loc.T(lang, "consult_header_place", map[string]any{"Place": esc(a.placeLabel(k.Place, lang))}))
 	}
 	if len(k.Summary) > 0 {
-		b.WriteString("\n" + a.loc.T(lang, "consult_header_summary", map[string]any{"Summary": esc(strings.Join(k.Summary, ", "))}))
+		var items []string
+		for _, s := range k.Summary {
+			items = append(items, a.summaryLabel(s, lang))
+		}
+		b.WriteString("\n" + a.loc.T(lang, "consult_header_summary", map[string]any{"Summary": esc(strings.Join(items, "; "))}))
 	}
 	if k.Urgent {
 		b.WriteString("\n" + a.loc.T(lang, "consult_header_urgent"))
 	}
 	if k.Reopened > 0 {
 		b.WriteString("\n" + a.loc.T(lang, "consult_header_reopened"))
+	}
+	return b.String()
+}
+
+// summaryLabel renders an intake answer code ("medicine=methadone") with the intake's own button
+// labels in lang, falling back to the code.
+func (a *App) summaryLabel(item, lang string) string {
+	key, value, _ := strings.Cut(item, "=")
+	label := func(ids ...string) string {
+		for _, id := range ids {
+			if s, err := a.loc.Render(lang, id); err == nil {
+				return stripMarkup(s)
+			}
+		}
+		return value
+	}
+	switch key {
+	case "topic":
+		return label("tr_topic_"+value, "hu_need_"+value)
+	case "situation":
+		return label("tr_sit_"+value, "hu_sit_"+value)
+	case "medicine":
+		return label("tr_med_" + value)
+	case "docs":
+		var docs []string
+		for _, d := range strings.Split(value, ",") {
+			if d != "" {
+				if s, err := a.loc.Render(lang, "tr_doc_"+d); err == nil {
+					docs = append(docs, stripMarkup(s))
+				} else {
+					docs = append(docs, d)
+				}
+			}
+		}
+		return a.loc.T(lang, "consult_summary_docs", map[string]any{"Docs": strings.Join(docs, ", ")})
+	case "from":
+		return a.loc.T(lang, "consult_summary_from", map[string]any{"Place": a.placeLabel(value, lang)})
+	case "urgent":
+		if value == "yes" {
+			return a.loc.T(lang, "consult_summary_urgent")
+		}
+	}
+	return item
+}
+
+// stripMarkup drops HTML tags from a label.
+func stripMarkup(s string) string {
+	var b strings.Builder
+	in := false
+	for _, r := range s {
+		switch {
+		case r == '<':
+			in = true
+		case r == '>':
+			in = false
+		case !in:
+			b.WriteRune(r)
+		}
 	}
 	return b.String()
 }

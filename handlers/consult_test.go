@@ -864,4 +864,11 @@ func TestConsult_IntakeSummaryReachesTheCase(t *testing.T) {
 			t.Errorf("summary item %q is not a code", s)
 		}
 	}
+	// The consultant's card says it in words.
+	card := d.olena.Last().Text
+	for _, want := range []string{"Methadone", "Volyn", "Kyiv"} {
+		if !strings.Contains(card, want) {
+			t.Errorf("the card does not show %q: %q", want, card)
+		}
+	}
 }
