@@ -569,6 +569,11 @@ func TestConsult_ForgetDuringCase(t *testing.T) {
 	if !found {
 		t.Error("the consultant was not told the person has left")
 	}
+	for _, m := range h.API.Messages(p.Chat()) {
+		if (m.Text == "something private" || m.Text == "an answer") && !m.Deleted {
+			t.Errorf("%q is still in the person's chat after /forget", m.Text)
+		}
+	}
 	_ = h.DB.View(func(tx *store.Tx) error {
 		cs, _ := tx.Cases(nil)
 		pairs, _ := tx.PairsOf(k.Code)

@@ -85,6 +85,19 @@ func (t *Tx) MessagesInChat(chatID int64) ([]int, error) {
 			}
 		}
 	}
+	// A consultant conversation: the person's messages and the copies in their chat.
+	if err := t.bucket(bucketCasePairs).ForEach(func(k, v []byte) error {
+		var p Pair
+		if err := t.openInto(bucketCasePairs, k, v, &p); err != nil {
+			return err
+		}
+		if p.SelfChat == chatID {
+			ids = append(ids, p.SelfID)
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
 	ids = slices.DeleteFunc(ids, func(id int) bool { return id <= 0 })
 	slices.Sort(ids)
 	return slices.Compact(ids), nil
