@@ -877,3 +877,35 @@ func TestConsult_IntakeSummaryReachesTheCase(t *testing.T) {
 		}
 	}
 }
+
+// TestConsult_RemovedConsultantsCasesReturnToTheQueue: /consultants shows open cases, and an
+// admin removing a consultant sends their cases back to the queue (the staff layer's hook).
+func TestConsult_RemovedConsultantsCasesReturnToTheQueue(t *testing.T) {
+	d := newDesk(t, fakeapi.Chat{}, handlerstest.Options{Admins: []int64{600}})
+	p := d.person(9971, "en")
+	p.Press("ask:gen")
+	k := d.caseOf(p)
+	d.olena.Press("ct:" + k.Code)
+	admin := d.h.Person(600, "en")
+	admin.Send("/consultants")
+	if !strings.Contains(admin.Last().Text, "Olena") {
+		t.Fatalf("/consultants: %q", admin.Last().Text)
+	}
+	var rm string
+	for _, b := range admin.Buttons() {
+		if strings.Contains(b.Text, "Olena") {
+			rm = b.Data
+		}
+	}
+	admin.Press(rm)
+	admin.Press(strings.Replace(rm, "sc:rm:", "sc:rmy:", 1))
+	if got := d.loadCase(k.Code); got.State != store.CaseQueued || got.Consultant != 0 || got.Previous != d.olena.U.ID {
+		t.Fatalf("after the removal: %+v, want back in the queue", got)
+	}
+	if !d.taras.HasButton("ct:" + k.Code) {
+		t.Error("the consultant on shift got no card for the returned case")
+	}
+	if !strings.Contains(p.Last().Text, d.h.T("en", "consult_released_person", map[string]any{"Pos": 1})[:30]) {
+		t.Errorf("the person was not told: %q", p.Last().Text)
+	}
+}
