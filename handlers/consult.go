@@ -898,9 +898,8 @@ func (a *App) reopen(tx *store.Tx, out *bot.Out, k store.Case, now time.Time) er
 		if err := tx.PutCase(k); err != nil {
 			return err
 		}
-		lang := a.staffLang(tx, s)
 		if a.forumMode(tx) {
-			if k.Thread != 0 && !k.ThreadLost {
+			if k.Thread > 0 && !k.ThreadLost {
 				out.ReopenTopic(a.consChat, bot.Thread{ID: k.Thread})
 				out.EditTopic(a.consChat, bot.Thread{ID: k.Thread}, a.topicName(k))
 			}
@@ -908,12 +907,11 @@ func (a *App) reopen(tx *store.Tx, out *bot.Out, k store.Case, now time.Time) er
 			return err
 		}
 		a.deskNotice(tx, out, k, "consult_reopened_to_you", nil)
-		_ = lang
 		out.Send(bot.Message{ChatID: k.Person, Text: a.loc.T(k.Lang, "consult_reopened_same",
 			map[string]any{"Name": esc(s.Pseudonym)}), Keyboard: bot.Keyboard{bot.Row(bot.Btn(a.loc.T(k.Lang, "consult_btn_end"), "ce:"+k.Code))}})
 		return nil
 	}
-	k.State, k.Consultant, k.Queued, k.Cards = store.CaseQueued, 0, now.Unix(), nil
+	k.State, k.Consultant, k.Previous, k.Queued, k.Cards = store.CaseQueued, 0, prev, now.Unix(), nil
 	if err := tx.PutCase(k); err != nil {
 		return err
 	}
