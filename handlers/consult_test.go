@@ -909,3 +909,42 @@ func TestConsult_RemovedConsultantsCasesReturnToTheQueue(t *testing.T) {
 		t.Errorf("the person was not told: %q", p.Last().Text)
 	}
 }
+
+// TestConsult_FollowUpReopensToTheQueue: "I need help" at the follow-up goes back to the queue
+// when the consultant who held the case is off shift; a person who declined is never asked.
+func TestConsult_FollowUpReopensToTheQueue(t *testing.T) {
+	d := newDesk(t, fakeapi.Chat{}, handlerstest.Options{})
+	h := d.h
+	closeWithFollowUp := func(p *handlerstest.Person, agree string) store.Case {
+		p.Press("ask:gen")
+		k := d.caseOf(p)
+		d.olena.Press("ct:" + k.Code)
+		d.olena.Send("/close " + k.Code)
+		d.olena.Press("co:" + k.Code + ":hum")
+		d.olena.Press("cf:" + k.Code + ":7")
+		p.Press("cfa:" + k.Code + ":" + agree)
+		return k
+	}
+	yes := d.person(9981, "ru")
+	no := d.person(9982, "en")
+	ky := closeWithFollowUp(yes, "y")
+	closeWithFollowUp(no, "n")
+	d.olena.Send("/off")
+	h.Clock.Add(7*24*time.Hour + time.Hour)
+	before := len(no.Messages())
+	h.RunJob("case-followups")
+	if len(no.Messages()) != before {
+		t.Errorf("a person who declined the follow-up was asked: %q", no.Last().Text)
+	}
+	yes.Press("fu:" + ky.Code + ":h")
+	if k := d.loadCase(ky.Code); k.State != store.CaseQueued || k.Reopened != 1 {
+		t.Fatalf("after 'I need help' with the consultant off shift: %+v", k)
+	}
+	if !d.taras.HasButton("ct:" + ky.Code) {
+		t.Error("the consultant on shift got no card for the reopened case")
+	}
+	h.RunJob("case-followups")
+	if d.counter("cases_followup_asked") != 1 {
+		t.Errorf("follow-ups asked: %d, want 1", d.counter("cases_followup_asked"))
+	}
+}
