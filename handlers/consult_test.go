@@ -948,3 +948,41 @@ func TestConsult_FollowUpReopensToTheQueue(t *testing.T) {
 		t.Errorf("follow-ups asked: %d, want 1", d.counter("cases_followup_asked"))
 	}
 }
+
+// TestConsult_CapacityAndDeclinedTransfer: a consultant at capacity cannot take more; a declined
+// transfer leaves the case with its consultant.
+func TestConsult_CapacityAndDeclinedTransfer(t *testing.T) {
+	d := newDesk(t, fakeapi.Chat{}, handlerstest.Options{})
+	_ = d.h.DB.Update(func(tx *store.Tx) error {
+		s, _, _ := tx.Staff(d.olena.U.ID)
+		s.Capacity = 1
+		return tx.PutStaff(s)
+	})
+	a, b := d.person(9991, "en"), d.person(9992, "en")
+	a.Press("ask:gen")
+	b.Press("ask:gen")
+	ka, kb := d.caseOf(a), d.caseOf(b)
+	d.olena.Press("ct:" + ka.Code)
+	d.olena.Press("ct:" + kb.Code)
+	if text, alert := d.lastAnswer(); !alert || text != d.h.T("en", "consult_full", map[string]any{"N": 1}) {
+		t.Errorf("over capacity: %q alert=%v", text, alert)
+	}
+	if d.loadCase(kb.Code).State != store.CaseQueued {
+		t.Error("a consultant at capacity took another case")
+	}
+	d.olena.Send("/transfer Taras")
+	d.taras.Press("cx:" + ka.Code + ":n")
+	if k := d.loadCase(ka.Code); k.Consultant != d.olena.U.ID || k.Offer != 0 {
+		t.Errorf("after a declined transfer: %+v", k)
+	}
+	if !strings.Contains(d.olena.Last().Text, "Taras") {
+		t.Errorf("Olena not told of the decline: %q", d.olena.Last().Text)
+	}
+	// An offer cannot be accepted by someone else.
+	d.olena.Send("/transfer Taras")
+	d.h.API.Press(d.olena.U, d.taras.Chat(), d.taras.Last().ID, "cx:"+ka.Code+":y")
+	d.h.Settle()
+	if d.loadCase(ka.Code).Consultant != d.olena.U.ID {
+		t.Error("a press by someone other than the offered consultant moved the case")
+	}
+}
