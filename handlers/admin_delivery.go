@@ -224,6 +224,9 @@ func (a *App) countPost(tx *store.Tx, name, chat string, now time.Time) error {
 		if err := tx.Incr(name+":"+chat, 1); err != nil {
 			return err
 		}
+		if err := tx.IncrDay(name+":"+chat, now, 1); err != nil {
+			return err
+		}
 	}
 	return tx.IncrDay(name, now, 1)
 }

@@ -20,7 +20,7 @@ func waitFor(t *testing.T, h *handlerstest.Harness, p *handlerstest.Person, s st
 	h.Settle()
 }
 
-// ostInWarsaw runs the OST intake for Warsaw and returns the result text.
+// ostInWarsaw runs the OST intake for Warsaw and returns the services part of the result.
 func ostInWarsaw(p *handlerstest.Person) string {
 	p.Send("/menu")
 	p.Press("tr:start")
@@ -29,14 +29,11 @@ func ostInWarsaw(p *handlerstest.Person) string {
 	p.Press("tr:where:abroad")
 	p.Press("tr:cty:PL")
 	p.Press("tr:city:warsaw")
+	p.Press("tr:from:kharkiv")
 	p.Press("tr:med:methadone")
-	n := len(p.Messages())
 	p.Press("tr:doc:done")
-	var b strings.Builder
-	for _, m := range p.Messages()[n:] {
-		b.WriteString(m.Text + "\n")
-	}
-	return b.String()
+	p.Press("tr:res:svc")
+	return p.Last().Text
 }
 
 func TestDirectory_CSVRefusedWithLinesOrAppliedWithoutRestart(t *testing.T) {

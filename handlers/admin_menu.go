@@ -50,7 +50,7 @@ func newAdminState(d Deps) adminState {
 }
 
 // adminCommands are the admin tools' commands, added to the admins' command menu (staff.go).
-var adminCommands = []string{"admin", "post", "scheduled", "calendar", "directory", "audit"}
+var adminCommands = []string{"admin", "post", "scheduled", "calendar", "directory", "stats", "audit"}
 
 // adminRoutes registers the admin tools. Every handler goes through adminOnly.
 func (a *App) adminRoutes(r *bot.Router) {
@@ -65,6 +65,7 @@ func (a *App) adminRoutes(r *bot.Router) {
 	a.calendarRoutes(r)
 	a.callsAdminRoutes(r)
 	a.directoryRoutes(r)
+	a.statsRoutes(r)
 }
 
 // adminOnly lets admins through; anyone else is answered as if the command or button did not
@@ -87,7 +88,7 @@ func (a *App) adminMenu(c *bot.Ctx) (bot.Next, error) {
 		bot.Row(bot.Btn(a.t(c, "admin_btn_post"), "pd:new")),
 		bot.Row(bot.Btn(a.t(c, "admin_btn_scheduled"), "ps:list"), bot.Btn(a.t(c, "admin_btn_calendar"), "cal:m")),
 		bot.Row(bot.Btn(a.t(c, "admin_btn_calls"), "ac:list"), bot.Btn(a.t(c, "admin_btn_directory"), "dir:m")),
-		bot.Row(bot.Btn(a.t(c, "admin_btn_audit"), "ad:audit")),
+		bot.Row(bot.Btn(a.t(c, "admin_btn_stats"), "st:30"), bot.Btn(a.t(c, "admin_btn_audit"), "ad:audit")),
 	}
 	c.Show(a.t(c, "admin_menu"), kb)
 	return bot.End(), nil

@@ -11,6 +11,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"github.com/ehra/peerline/bot"
 	"github.com/ehra/peerline/bot/fakeapi"
 	"github.com/ehra/peerline/handlers/handlerstest"
 	"github.com/ehra/peerline/store"
@@ -472,5 +473,48 @@ func TestPost_DeleteAfter48HoursOffersNotice(t *testing.T) {
 		if m.Deleted || m.Text != h.T(lang, "admin_notice_outdated") {
 			t.Errorf("channel %s: %q (deleted %v), want the notice", lang, m.Text, m.Deleted)
 		}
+	}
+}
+
+// TestPost_WaveDoesNotDelayOverdoseCard: with Telegram's limits on in the bot, a wave of 300
+// channel posts (100 channels, enough to hold the global limit for seconds) is queued; a
+// person's /overdose is still answered within a second, because posts are background calls.
+func TestPost_WaveDoesNotDelayOverdoseCard(t *testing.T) {
+	h := startAdmin(t, handlerstest.Options{BotLimits: true})
+	p := h.Person(4440020, "en")
+	onboard(p, "en")
+	time.Sleep(3 * time.Second) // the person's own rate bucket refills after onboarding
+	var chans []int64
+	for i := int64(0); i < 100; i++ {
+		ch := -1009100000000 - i
+		h.API.RegisterChat(fakeapi.Chat{ID: ch, Type: "channel", Title: "wave"})
+		chans = append(chans, ch)
+	}
+	err := h.Bot.Do(func(tx *store.Tx, out *bot.Out) error {
+		out.Background()
+		for i := 0; i < 3; i++ {
+			for _, ch := range chans {
+				out.Post(bot.ChannelPost{Chat: fmt.Sprint(ch), Text: fmt.Sprintf("wave %d", i)})
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := len(p.Messages())
+	start := time.Now()
+	h.API.SendText(p.U, "/overdose")
+	answered := h.API.WaitFor(10*time.Second, func() bool { return len(p.Messages()) > before })
+	elapsed := time.Since(start)
+	if !answered || elapsed > time.Second {
+		t.Errorf("overdose card after %v (answered %v), want within 1 s", elapsed, answered)
+	}
+	sent := 0
+	for _, ch := range chans {
+		sent += len(h.API.BotMessages(ch))
+	}
+	if sent >= 300 {
+		t.Errorf("the whole wave (%d posts) went out first; the test did not overlap", sent)
 	}
 }

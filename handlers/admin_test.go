@@ -53,10 +53,11 @@ var adminButtons = []string{
 	"ac:list", "ac:new", "ac:e:EHRA-01-03", "ac:rm:EHRA-01-03", "ac:save", "ac:x", "ac:post:EHRA-01-03",
 	"ac:rem:EHRA-01-03", "ac:rd:EHRA-01-03:3",
 	"dir:m", "dir:x", "dir:ok", "dir:no",
+	"st:7", "st:30", "st:90", "st:csv",
 }
 
 // adminCommandsTested are every admin command.
-var adminCommandsTested = []string{"/admin", "/post", "/scheduled", "/calendar", "/directory", "/directory export", "/audit", "/post@peerline_test_bot"}
+var adminCommandsTested = []string{"/admin", "/post", "/scheduled", "/calendar", "/directory", "/directory export", "/stats", "/audit", "/post@peerline_test_bot"}
 
 // TestAdmin_NonAdminIsRefusedEverywhere: a person who is not an admin gets exactly the
 // unknown-command answer for every admin command and the stale-button answer for every admin

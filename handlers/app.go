@@ -129,7 +129,7 @@ func New(d Deps) *App {
 // Router returns the router with every flow registered.
 func (a *App) Router() *bot.Router {
 	r := bot.NewRouter()
-	r.Use(bot.Recover(), bot.Logging(a.log), a.locale, a.role)
+	r.Use(bot.Recover(), bot.Logging(a.log), a.locale, a.role, a.countSections)
 	a.routes(r)
 	return r
 }

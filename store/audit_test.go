@@ -160,3 +160,39 @@ func TestAudit_ActorLabelHidesTheID(t *testing.T) {
 
 func hexEncode(b []byte) string          { return hex.EncodeToString(b) }
 func hexDecode(s string) ([]byte, error) { return hex.DecodeString(s) }
+
+func TestWaitQuantile(t *testing.T) {
+	db := auditDB(t, 0)
+	now := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+	waits := []time.Duration{30 * time.Second, 2 * time.Minute, 3 * time.Minute, 10 * time.Minute, 20 * time.Minute,
+		20 * time.Minute, 40 * time.Minute, 50 * time.Minute, 3 * time.Hour, 30 * time.Hour}
+	if err := db.Update(func(tx *Tx) error {
+		for i, w := range waits {
+			if err := tx.ObserveWait(now.AddDate(0, 0, -i%3), w); err != nil {
+				return err
+			}
+		}
+		return tx.ObserveWait(now.AddDate(0, 0, -40), time.Second) // outside a 30-day window
+	}); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		q     float64
+		want  time.Duration
+		more  bool
+		wantN int64
+	}{
+		{0.5, 30 * time.Minute, false, 10},
+		{0.9, 4 * time.Hour, false, 10},
+		{1, 24 * time.Hour, true, 10},
+	}
+	for _, tt := range tests {
+		_ = db.View(func(tx *Tx) error {
+			got, n, more := tx.WaitQuantile(now, 30, tt.q)
+			if got != tt.want || more != tt.more || n != tt.wantN {
+				t.Errorf("q=%v: %v (more %v, n %d), want %v (more %v, n %d)", tt.q, got, more, n, tt.want, tt.more, tt.wantN)
+			}
+			return nil
+		})
+	}
+}

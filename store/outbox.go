@@ -168,6 +168,9 @@ func (e OutboxEntry) MarshalJSON() ([]byte, error) {
 		buf = append(buf, `,"t":`...)
 		buf = strconv.AppendInt(buf, e.Created, 10)
 	}
+	if e.Once {
+		buf = append(buf, `,"o":true`...)
+	}
 	if e.Trail != 0 {
 		buf = append(buf, `,"tr":`...)
 		buf = strconv.AppendInt(buf, e.Trail, 10)

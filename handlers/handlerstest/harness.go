@@ -29,8 +29,11 @@ type Options struct {
 	Admins          []int64
 	ConsultantsChat int64
 	Limits          bool // keep to (and have the fake enforce) Telegram's limits
-	Content         *content.Content
-	Start           time.Time // the clock's start (default 2026-11-23 12:00 UTC)
+	// BotLimits makes the bot keep to Telegram's limits without the fake enforcing them (the
+	// fake's limits follow the test clock, which stands still).
+	BotLimits bool
+	Content   *content.Content
+	Start     time.Time // the clock's start (default 2026-11-23 12:00 UTC)
 	// Log receives the bot's and the handlers' log lines (debug level); default: discarded.
 	Log io.Writer
 	// Retention overrides the defaults.
@@ -121,7 +124,7 @@ func (h *Harness) start() {
 		PostChannels: h.opt.Channels, TZ: h.opt.TZ, ContentDir: h.contentDir,
 		Escalate: h.opt.Escalate, Urgent: h.opt.Urgent})
 	limits := bot.TelegramLimits()
-	limits.Off = !h.opt.Limits
+	limits.Off = !h.opt.Limits && !h.opt.BotLimits
 	h.Bot = bot.New(bot.Config{
 		Token: Token, APIURL: h.API.URL(), Limits: limits, Now: h.Clock.Now,
 		PollTimeout: 2 * time.Second, DrainTimeout: time.Second, Log: log,
