@@ -187,3 +187,28 @@ func TestCases_SurviveKeyRotation(t *testing.T) {
 		return nil
 	})
 }
+
+// TestOutbox_RelayFieldsSurviveTheStore: a queued relay keeps its topic reference, its
+// delivery reaction and its notice through the store (a restart reads them back).
+func TestOutbox_RelayFieldsSurviveTheStore(t *testing.T) {
+	db := mustOpen(t, filepath.Join(t.TempDir(), "p.db"), NewKey())
+	defer db.Close()
+	in := OutboxEntry{ChatID: -100500, Method: "copyMessage", Params: map[string]string{"chat_id": "-100500"},
+		Resolve: map[string]string{"message_thread_id": "topic:K3F9"},
+		Then:    &OutboxEntry{ChatID: 7, Method: "setMessageReaction", Params: map[string]string{"message_id": "3"}},
+		Else:    &OutboxEntry{ChatID: 7, Method: "sendMessage", Params: map[string]string{"text": "x"}}}
+	if err := db.Update(func(tx *Tx) error { _, err := tx.Enqueue(in); return err }); err != nil {
+		t.Fatal(err)
+	}
+	_ = db.View(func(tx *Tx) error {
+		got, err := tx.OutboxPending()
+		if err != nil || len(got) != 1 {
+			t.Fatalf("pending: %v %v", got, err)
+		}
+		e := got[0]
+		if e.Resolve["message_thread_id"] != "topic:K3F9" || e.Then == nil || e.Then.Method != "setMessageReaction" || e.Else == nil || e.Else.Params["text"] != "x" {
+			t.Errorf("read back: %+v", e)
+		}
+		return nil
+	})
+}

@@ -175,6 +175,35 @@ func (e OutboxEntry) MarshalJSON() ([]byte, error) {
 		buf = append(buf, `,"tr":`...)
 		buf = strconv.AppendInt(buf, e.Trail, 10)
 	}
+	// The relay's rarer fields (cases.go): resolved parameters and follow-up calls.
+	if len(e.Resolve) > 0 {
+		buf = append(buf, `,"rs":{`...)
+		first := true
+		for k, v := range e.Resolve {
+			if !first {
+				buf = append(buf, ',')
+			}
+			first = false
+			buf = appendJSONString(buf, k)
+			buf = append(buf, ':')
+			buf = appendJSONString(buf, v)
+		}
+		buf = append(buf, '}')
+	}
+	for _, f := range []struct {
+		name string
+		e    *OutboxEntry
+	}{{`,"th":`, e.Then}, {`,"el":`, e.Else}} {
+		if f.e == nil {
+			continue
+		}
+		sub, err := f.e.MarshalJSON()
+		if err != nil {
+			return nil, err
+		}
+		buf = append(buf, f.name...)
+		buf = append(buf, sub...)
+	}
 	return append(buf, '}'), nil
 }
 
