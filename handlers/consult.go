@@ -115,7 +115,7 @@ func (a *App) handBack(tx *store.Tx, out *bot.Out, s store.Staff, now time.Time)
 		}
 		out.Send(bot.Message{ChatID: k.Person, Text: a.loc.T(k.Lang, "consult_released_person", map[string]any{"Pos": positionOf(tx, k.Code)}),
 			Keyboard: bot.Keyboard{bot.Row(bot.Btn(a.loc.T(k.Lang, "consult_btn_end"), "ce:"+k.Code))}})
-		if err := count(tx, "cases_handed_back"); err != nil {
+		if err := count(tx, now, "cases_handed_back"); err != nil {
 			return err
 		}
 	}
@@ -269,7 +269,24 @@ func usualWait(tx *store.Tx) int {
 	return int((tx.Counter("cases_wait_seconds")/n + 59) / 60)
 }
 
-func count(tx *store.Tx, name string) error { return tx.Incr(name, 1) }
+// count adds one to an aggregate counter (no identity) and to the day counters the admins'
+// statistics read (admin_stats.go): cases_opened, cases_taken, cases_closed, cases_urgent,
+// followups_answered, rating_<n>, outcome_<outcome>.
+func count(tx *store.Tx, now time.Time, name string) error {
+	if err := tx.Incr(name, 1); err != nil {
+		return err
+	}
+	day := name
+	switch {
+	case strings.HasPrefix(name, "cases_rating_"):
+		day = "rating_" + strings.TrimPrefix(name, "cases_rating_")
+	case strings.HasPrefix(name, "cases_outcome_"):
+		day = "outcome_" + strings.TrimPrefix(name, "cases_outcome_")
+	case strings.HasPrefix(name, "cases_followup_") && name != "cases_followup_asked":
+		day = "followups_answered"
+	}
+	return tx.IncrDay(day, now, 1)
+}
 
 // --- the person ---
 
@@ -327,10 +344,10 @@ func (a *App) ask(c *bot.Ctx) (bot.Next, error) {
 	if err := c.Tx.PutCase(k); err != nil {
 		return bot.Stay(), err
 	}
-	if err := count(c.Tx, "cases_opened"); err != nil {
+	if err := count(c.Tx, c.Now, "cases_opened"); err != nil {
 		return bot.Stay(), err
 	}
-	if err := count(c.Tx, "cases_topic_"+topic); err != nil {
+	if err := count(c.Tx, c.Now, "cases_topic_"+topic); err != nil {
 		return bot.Stay(), err
 	}
 	c.ShowAsNew()
@@ -701,7 +718,7 @@ func (a *App) markUrgent(c *bot.Ctx, k *store.Case) error {
 		return nil
 	}
 	k.Urgent = true
-	if err := count(c.Tx, "cases_urgent"); err != nil {
+	if err := count(c.Tx, c.Now, "cases_urgent"); err != nil {
 		return err
 	}
 	if k.State != store.CaseQueued {
@@ -762,10 +779,10 @@ func (a *App) personEnds(c *bot.Ctx, k store.Case) error {
 	if err := c.Tx.PutCase(k); err != nil {
 		return err
 	}
-	if err := count(c.Tx, "cases_ended_by_person"); err != nil {
+	if err := count(c.Tx, c.Now, "cases_ended_by_person"); err != nil {
 		return err
 	}
-	if err := count(c.Tx, "cases_closed"); err != nil {
+	if err := count(c.Tx, c.Now, "cases_closed"); err != nil {
 		return err
 	}
 	a.updateCards(c.Tx, c.Out, k, "consult_card_ended", nil)
@@ -809,7 +826,7 @@ func (a *App) rate(c *bot.Ctx) (bot.Next, error) {
 	if err := c.Tx.PutCase(k); err != nil {
 		return bot.Stay(), err
 	}
-	if err := count(c.Tx, "cases_rating_"+parts[2]); err != nil {
+	if err := count(c.Tx, c.Now, "cases_rating_"+parts[2]); err != nil {
 		return bot.Stay(), err
 	}
 	c.Answer("")
@@ -860,7 +877,7 @@ func (a *App) followAnswer(c *bot.Ctx) (bot.Next, error) {
 		return bot.Stay(), nil
 	}
 	c.Answer("")
-	if err := count(c.Tx, "cases_followup_"+parts[2]); err != nil {
+	if err := count(c.Tx, c.Now, "cases_followup_"+parts[2]); err != nil {
 		return bot.Stay(), err
 	}
 	switch parts[2] {
@@ -886,7 +903,7 @@ func (a *App) followAnswer(c *bot.Ctx) (bot.Next, error) {
 func (a *App) reopen(tx *store.Tx, out *bot.Out, k store.Case, now time.Time) error {
 	k.Reopened++
 	k.Outcome, k.Closed, k.FollowUp, k.FollowAsked, k.CleanedUp, k.Rated = "", 0, 0, false, false, false
-	if err := count(tx, "cases_reopened"); err != nil {
+	if err := count(tx, now, "cases_reopened"); err != nil {
 		return err
 	}
 	prev := k.Consultant
@@ -996,5 +1013,5 @@ func (a *App) caseForgotten(c *bot.Ctx) error {
 		a.closeWorkspace(c.Tx, c.Out, k)
 	}
 	a.updateCards(c.Tx, c.Out, k, "consult_card_left", nil)
-	return count(c.Tx, "cases_forgotten")
+	return count(c.Tx, c.Now, "cases_forgotten")
 }

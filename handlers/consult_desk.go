@@ -286,10 +286,13 @@ func (a *App) take(c *bot.Ctx, s store.Staff, k store.Case) error {
 		return nil
 	}
 	c.Answer(a.t(c, "consult_took", map[string]any{"Code": k.Code}))
-	if err := count(c.Tx, "cases_taken"); err != nil {
+	if err := count(c.Tx, c.Now, "cases_taken"); err != nil {
 		return err
 	}
 	if err := c.Tx.Incr("cases_wait_seconds", int64(k.Waiting(c.Now)/time.Second)); err != nil {
+		return err
+	}
+	if err := c.Tx.ObserveWait(c.Now, k.Waiting(c.Now)); err != nil { // the admins' wait quantiles
 		return err
 	}
 	k.State, k.Consultant, k.Taken, k.Offer = store.CaseTaken, s.UserID, c.Now.Unix(), 0
@@ -499,7 +502,7 @@ func (a *App) releaseCmd(c *bot.Ctx) (bot.Next, error) {
 	if err != nil || !ok {
 		return bot.Stay(), err
 	}
-	if err := count(c.Tx, "cases_released"); err != nil {
+	if err := count(c.Tx, c.Now, "cases_released"); err != nil {
 		return bot.Stay(), err
 	}
 	if cur, _ := c.Tx.ActiveCase(s.UserID); cur == k.Code {
@@ -599,7 +602,7 @@ func (a *App) transferAnswer(c *bot.Ctx) (bot.Next, error) {
 		return bot.Stay(), c.Tx.PutCase(k)
 	}
 	c.Answer(a.t(c, "consult_took", map[string]any{"Code": k.Code}))
-	if err := count(c.Tx, "cases_transferred"); err != nil {
+	if err := count(c.Tx, c.Now, "cases_transferred"); err != nil {
 		return bot.Stay(), err
 	}
 	k.Previous, k.Consultant = from, s.UserID
@@ -683,7 +686,7 @@ func (a *App) outcomeButton(c *bot.Ctx) (bot.Next, error) {
 	}
 	c.Answer("")
 	k.Outcome = parts[2]
-	if err := count(c.Tx, "cases_outcome_"+k.Outcome); err != nil {
+	if err := count(c.Tx, c.Now, "cases_outcome_"+k.Outcome); err != nil {
 		return bot.Stay(), err
 	}
 	if ended {
@@ -694,7 +697,7 @@ func (a *App) outcomeButton(c *bot.Ctx) (bot.Next, error) {
 		return bot.Stay(), err
 	}
 	k.State, k.Closed = store.CaseClosed, c.Now.Unix()
-	if err := count(c.Tx, "cases_closed"); err != nil {
+	if err := count(c.Tx, c.Now, "cases_closed"); err != nil {
 		return bot.Stay(), err
 	}
 	if err := c.Tx.PutCase(k); err != nil {
@@ -844,7 +847,7 @@ func (a *App) block(c *bot.Ctx, k store.Case) error {
 	if err := c.Tx.BlockPerson(k.Person, k.Code); err != nil {
 		return err
 	}
-	if err := count(c.Tx, "cases_blocked"); err != nil {
+	if err := count(c.Tx, c.Now, "cases_blocked"); err != nil {
 		return err
 	}
 	c.Reply(a.t(c, "consult_blocked", map[string]any{"Code": k.Code}), nil)
@@ -871,5 +874,5 @@ func (a *App) unblockCmd(c *bot.Ctx) (bot.Next, error) {
 		return bot.Stay(), err
 	}
 	c.Reply(a.t(c, "consult_unblocked", map[string]any{"Code": code}), nil)
-	return bot.Stay(), count(c.Tx, "cases_unblocked")
+	return bot.Stay(), count(c.Tx, c.Now, "cases_unblocked")
 }

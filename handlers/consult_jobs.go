@@ -124,7 +124,7 @@ func (a *App) escalate(b *bot.Bot, now time.Time) error {
 				k.Alerts++
 				k.LastAlert = now.Unix()
 				changed = true
-				if err := count(tx, "cases_escalated"); err != nil {
+				if err := count(tx, now, "cases_escalated"); err != nil {
 					return err
 				}
 				late = append(late, k)
@@ -198,7 +198,7 @@ func (a *App) followUps(b *bot.Bot, now time.Time) error {
 					bot.Row(bot.Btn(a.loc.T(l, "consult_fu_yes"), "fu:"+k.Code+":y"), bot.Btn(a.loc.T(l, "consult_fu_no"), "fu:"+k.Code+":n")),
 					bot.Row(bot.Btn(a.loc.T(l, "consult_fu_help"), "fu:"+k.Code+":h")),
 				}})
-			if err := count(tx, "cases_followup_asked"); err != nil {
+			if err := count(tx, now, "cases_followup_asked"); err != nil {
 				return err
 			}
 		}

@@ -318,13 +318,16 @@ func TestConsult_ForumWorkspace(t *testing.T) {
 			}
 			p.Press("cr:" + k.Code + ":5")
 			p.Press("cfa:" + k.Code + ":y")
-			var rating, outcome int64
+			var rating, outcome, dayRating, dayOutcome, dayTaken int64
 			_ = h.DB.View(func(tx *store.Tx) error {
 				rating, outcome = tx.Counter("cases_rating_5"), tx.Counter("cases_outcome_ost")
+				// The admins' statistics read day counters.
+				dayRating, dayOutcome = tx.SumDays("rating_5", h.Clock.Now(), 1), tx.SumDays("outcome_ost", h.Clock.Now(), 1)
+				dayTaken = tx.SumDays("cases_taken", h.Clock.Now(), 1)
 				return nil
 			})
-			if rating != 1 || outcome != 1 {
-				t.Errorf("counters: rating_5=%d outcome_ost=%d, want 1 and 1", rating, outcome)
+			if rating != 1 || outcome != 1 || dayRating != 1 || dayOutcome != 1 || dayTaken != 1 {
+				t.Errorf("counters: rating_5=%d outcome_ost=%d, days %d %d taken %d; want 1 each", rating, outcome, dayRating, dayOutcome, dayTaken)
 			}
 			h.Clock.Add(3*24*time.Hour + time.Hour)
 			h.RunJob("case-followups")
