@@ -46,8 +46,6 @@ type Deps struct {
 	Escalate time.Duration
 	// Urgent is the urgent-word matcher (nil: none).
 	Urgent func(text string) bool
-	// Location is PEERLINE_TZ, for times shown to people.
-	Location *time.Location
 }
 
 // Retention is how long records are kept (zero values take the defaults).

@@ -33,11 +33,10 @@ type consultState struct {
 	albumWait time.Duration     // how long an album is collected before it is relayed
 	hours     ServiceHours      // nil: always
 	urgent    func(string) bool // the urgent-word matcher (default: content's)
-	loc       *time.Location
 }
 
 func newConsultState(d Deps) consultState {
-	s := consultState{escalate: d.Escalate, albumWait: time.Second, urgent: d.Urgent, loc: d.Location}
+	s := consultState{escalate: d.Escalate, albumWait: time.Second, urgent: d.Urgent}
 	if !d.Hours.Always() {
 		s.hours = d.Hours
 	}
@@ -47,9 +46,6 @@ func newConsultState(d Deps) consultState {
 	}
 	if s.escalate <= 0 {
 		s.escalate = 10 * time.Minute
-	}
-	if s.loc == nil {
-		s.loc = time.UTC
 	}
 	return s
 }
