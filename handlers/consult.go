@@ -58,7 +58,7 @@ var caseTopics = []string{"ost", "art", "tb", "hcv", "hum", "nps", "combo", "mem
 
 // consultRoutes registers the consultant flows (both sides).
 func (a *App) consultRoutes(r *bot.Router) {
-	r.Use(a.learnForum, a.answerInTopic)
+	r.Use(a.learnForum, a.answerInTopic, a.urgentInForm)
 	// the person
 	r.Callback("ask:", a.ask)
 	r.Command("end", a.endCmd)
@@ -149,6 +149,34 @@ func (a *App) learnForum(next bot.HandlerFunc) bot.HandlerFunc {
 					return bot.Stay(), err
 				}
 			}
+		}
+		return next(c)
+	}
+}
+
+// urgentInForm: an urgent word typed inside a form (the treatment finder, membership…) by a
+// person whose case is open goes to the form's handler, which shows the card; the case must
+// still hear it — a waiting case moves to the top marked urgent and everyone on shift is alerted,
+// and the message itself goes to the consultant (or waits for them) like anything written in the
+// case.
+func (a *App) urgentInForm(next bot.HandlerFunc) bot.HandlerFunc {
+	return func(c *bot.Ctx) (bot.Next, error) {
+		if c.Kind != bot.KindMessage || !c.IsPrivate() || !strings.HasPrefix(c.Route, "state:") ||
+			c.Text == "" || a.cons.urgent == nil || !a.cons.urgent(c.Text) || c.Tx.PersonBlocked(c.ChatID) != "" {
+			return next(c)
+		}
+		k, found, err := c.Tx.CaseOfPerson(c.ChatID)
+		if err != nil || !found {
+			return next(c)
+		}
+		if err := a.markUrgent(c, &k); err != nil {
+			return bot.Stay(), err
+		}
+		if err := a.relayFromPerson(c.Tx, c.Out, &k, c.MessageID, c.Update.Message.MediaGroupID, 0, c.Now); err != nil {
+			return bot.Stay(), err
+		}
+		if err := c.Tx.PutCase(k); err != nil {
+			return bot.Stay(), err
 		}
 		return next(c)
 	}

@@ -1,0 +1,73 @@
+package handlers_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ehra/peerline/bot/fakeapi"
+	"github.com/ehra/peerline/handlers/handlerstest"
+	"github.com/ehra/peerline/store"
+)
+
+// Tests added by the audit of issue 11 (AUDIT-11.md).
+
+// TestConsult_UrgentWordInAFormMovesTheWaitingCase: a person whose case waits opens the
+// treatment finder and types an urgent word there. The form shows the card, and the case still
+// hears it: it moves to the top marked urgent, everyone on shift is alerted, and the message
+// reaches the consultant who takes it.
+func TestConsult_UrgentWordInAFormMovesTheWaitingCase(t *testing.T) {
+	d := newDesk(t, fakeapi.Chat{}, handlerstest.Options{})
+	h := d.h
+	first := d.person(9401, "en")
+	first.Press("ask:gen")
+	k1 := d.caseOf(first)
+	p := d.person(9402, "uk")
+	p.Press("ask:gen")
+	k2 := d.caseOf(p)
+	p.Send("/menu")
+	p.PressOn(p.Last().ID, "tr:start")
+	urgent := "друг не дихає, передозування"
+	msg := h.API.SendText(p.U, urgent)
+	h.Settle()
+
+	opioid, _ := h.Content.Card("opioid")
+	shown := false
+	for _, m := range p.Messages() {
+		if strings.Contains(m.Text, stripTags(opioid.Title.In("uk"))) {
+			shown = true
+		}
+	}
+	if !shown {
+		t.Errorf("no emergency card for the person: %q", p.Last().Text)
+	}
+	k := d.loadCase(k2.Code)
+	if !k.Urgent || !slices.Contains(k.Pending, msg.ID) {
+		t.Fatalf("the waiting case: urgent=%v pending=%v; want urgent, the message kept for the consultant", k.Urgent, k.Pending)
+	}
+	alerted := false
+	for _, m := range d.taras.Messages() {
+		if strings.Contains(m.Text, k2.Code) && strings.Contains(m.Text, "🆘") {
+			alerted = true
+		}
+	}
+	if !alerted {
+		t.Error("the consultants on shift were not alerted")
+	}
+	d.olena.Send("/next")
+	if got := d.loadCase(k2.Code); got.State != store.CaseTaken {
+		t.Fatalf("Take next should pick the urgent case first: %+v", got)
+	}
+	if d.loadCase(k1.Code).State != store.CaseQueued {
+		t.Error("the older, calm case was taken instead")
+	}
+	got := false
+	for _, m := range d.olena.Messages() {
+		if m.Text == urgent && m.CopiedFrom != nil && m.ProtectContent {
+			got = true
+		}
+	}
+	if !got {
+		t.Error("the urgent message did not reach the consultant who took the case")
+	}
+}
