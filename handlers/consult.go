@@ -67,6 +67,7 @@ func (a *App) consultRoutes(r *bot.Router) {
 	r.Callback("cfa:", a.followAgree)
 	r.Callback("fu:", a.followAnswer)
 	r.Callback("cl:", a.locationConfirm)
+	r.Callback("ck:", a.contactConfirm)
 	// the consultant
 	r.Callback("ct:", a.caseTakeButton)
 	r.Callback("cn", a.takeNextButton)
@@ -449,6 +450,14 @@ func (a *App) personMessage(c *bot.Ctx) (bool, error) {
 		if err := a.markUrgent(c, &k); err != nil {
 			return true, err
 		}
+	}
+	if m.Contact != nil {
+		// A contact shows a phone number and its user id opens a Telegram account (the person's
+		// own, often): it goes on only after the person confirms, like a location.
+		k.Location = c.MessageID
+		c.Reply(a.t(c, "consult2_contact_confirm"), bot.Keyboard{bot.Row(
+			bot.Btn(a.t(c, "consult_location_yes"), "ck:y:"+k.Code), bot.Btn(a.t(c, "consult_location_no"), "ck:n:"+k.Code))})
+		return true, c.Tx.PutCase(k)
 	}
 	if m.Location != nil || m.Venue != nil {
 		// A location goes on only after the person confirms.
@@ -963,6 +972,16 @@ func (a *App) reopen(tx *store.Tx, out *bot.Out, k store.Case, now time.Time) er
 
 // locationConfirm relays (or drops) a location the person sent, after they confirm (cl:y|n:<code>).
 func (a *App) locationConfirm(c *bot.Ctx) (bot.Next, error) {
+	return a.shareConfirm(c, "consult_location_sent", "consult_location_dropped")
+}
+
+// contactConfirm relays (or drops) a contact the person sent, after they confirm (ck:y|n:<code>).
+func (a *App) contactConfirm(c *bot.Ctx) (bot.Next, error) {
+	return a.shareConfirm(c, "consult2_contact_sent", "consult2_contact_dropped")
+}
+
+// shareConfirm relays (or drops) the message that waits for the person's confirmation.
+func (a *App) shareConfirm(c *bot.Ctx, sentKey, droppedKey string) (bot.Next, error) {
 	parts := strings.Split(c.Data, ":")
 	if len(parts) != 3 {
 		return a.stale(c)
@@ -980,12 +999,12 @@ func (a *App) locationConfirm(c *bot.Ctx) (bot.Next, error) {
 	loc := k.Location
 	k.Location = 0
 	if parts[1] == "y" {
-		c.Show(a.t(c, "consult_location_sent"), nil)
+		c.Show(a.t(c, sentKey), nil)
 		if err := a.relayFromPerson(c.Tx, c.Out, &k, loc, "", 0, c.Now); err != nil {
 			return bot.Stay(), err
 		}
 	} else {
-		c.Show(a.t(c, "consult_location_dropped"), nil)
+		c.Show(a.t(c, droppedKey), nil)
 	}
 	return bot.Stay(), c.Tx.PutCase(k)
 }

@@ -71,3 +71,47 @@ func TestConsult_UrgentWordInAFormMovesTheWaitingCase(t *testing.T) {
 		t.Error("the urgent message did not reach the consultant who took the case")
 	}
 }
+
+// TestConsult_ContactOnlyAfterConfirmation: a shared contact shows a phone number and opens a
+// Telegram account (often the person's own), so it goes to the consultant only after the person
+// confirms, like a location; "No" drops it.
+func TestConsult_ContactOnlyAfterConfirmation(t *testing.T) {
+	for _, lang := range []string{"uk", "ru", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			d := newDesk(t, fakeapi.Chat{}, handlerstest.Options{})
+			h := d.h
+			p := d.person(9411, lang)
+			p.Press("ask:gen")
+			k := d.caseOf(p)
+			d.olena.Press("ct:" + k.Code)
+			copies := func() int { return len(h.API.CallsTo("copyMessage")) + len(h.API.CallsTo("copyMessages")) }
+			before := copies()
+
+			h.API.SendContact(p.U, "+380501234567")
+			h.Settle()
+			if n := copies(); n != before {
+				t.Fatalf("the contact was copied before the person confirmed (%d copies)", n-before)
+			}
+			if got, want := p.Last().Text, h.T(lang, "consult2_contact_confirm"); got != want || !p.HasButton("ck:n:"+k.Code) {
+				t.Fatalf("confirmation: got %q, want %q with buttons", got, want)
+			}
+			p.Press("ck:n:" + k.Code)
+			if n := copies(); n != before {
+				t.Errorf("the contact was copied after 'No'")
+			}
+			if got, want := p.Last().Text, h.T(lang, "consult2_contact_dropped"); got != want {
+				t.Errorf("after 'No': got %q, want %q", got, want)
+			}
+
+			h.API.SendContact(p.U, "+380501234567")
+			h.Settle()
+			p.Press("ck:y:" + k.Code)
+			if n := copies(); n != before+1 {
+				t.Fatalf("after 'Yes': %d copies, want 1", n-before)
+			}
+			if got := d.olena.Last(); got.Contact != "+380501234567" || !got.ProtectContent {
+				t.Errorf("the consultant's copy: %+v, want the contact, protected", got)
+			}
+		})
+	}
+}
