@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"bytes"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -68,6 +69,7 @@ func (d *desk) person(id int64, lang string) *handlerstest.Person {
 	d.t.Helper()
 	p := d.h.Person(id, lang)
 	p.U.FirstName, p.U.LastName, p.U.Username = "Secretname", "Familyname", "secret_handle"
+	p.U.LanguageCode = "be-x-secret" // the client's language, never the bot's: must reach no consultant
 	p.Send("/start")
 	p.Press("lang:" + lang)
 	p.Press("onb:ok")
@@ -145,13 +147,37 @@ func (d *desk) checkNothingIdentifies(p *handlerstest.Person, consultantSide ...
 	for _, id := range consultantSide {
 		side[id] = true
 	}
-	needles := []string{strconv.FormatInt(p.Chat(), 10), p.U.FirstName, p.U.LastName, p.U.Username, "tg://", "t.me/"}
+	needles := []string{strconv.FormatInt(p.Chat(), 10), p.U.FirstName, p.U.LastName, p.U.Username, "tg://", "t.me/", p.U.LanguageCode}
+	// The person sees the consultants' pseudonyms, never their accounts.
+	var staffNeedles []*regexp.Regexp
+	for _, s := range []*handlerstest.Person{d.olena, d.taras} {
+		for _, n := range []string{strconv.FormatInt(s.U.ID, 10), s.U.FirstName, s.U.Username} {
+			staffNeedles = append(staffNeedles, regexp.MustCompile(`\b`+regexp.QuoteMeta(n)+`\b`))
+		}
+	}
 	for _, c := range d.h.API.Calls() {
 		if strings.HasPrefix(strings.ToLower(c.Method), "forward") {
 			d.t.Errorf("the bot called %s", c.Method)
 		}
+		if c.ChatID == p.Chat() {
+			for k, v := range c.Params {
+				if k == "from_chat_id" || k == "chat_id" {
+					continue
+				}
+				for _, re := range staffNeedles {
+					if re.MatchString(v) {
+						d.t.Errorf("%s to the person: parameter %s carries a consultant's %q", c.Method, k, re.String())
+					}
+				}
+			}
+		}
 		if !side[c.ChatID] {
 			continue
+		}
+		if strings.HasPrefix(c.Method, "copyMessage") && c.Params["from_chat_id"] == strconv.FormatInt(p.Chat(), 10) {
+			if c.Params["protect_content"] != "true" {
+				d.t.Errorf("%s of the person's message(s) %s%s to chat %d without protect_content", c.Method, c.Params["message_id"], c.Params["message_ids"], c.ChatID)
+			}
 		}
 		for k, v := range c.Params {
 			if k == "from_chat_id" {
