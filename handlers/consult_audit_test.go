@@ -115,3 +115,45 @@ func TestConsult_ContactOnlyAfterConfirmation(t *testing.T) {
 		})
 	}
 }
+
+// TestConsult_ConsultantWipe: a consultant holding a case runs /wipe: their private chat with the
+// bot is cleared at once — the copies of the person's messages, their own answers, the case's
+// header — and /wipe itself never reaches the person; the person's chat is untouched.
+func TestConsult_ConsultantWipe(t *testing.T) {
+	d := newDesk(t, fakeapi.Chat{}, handlerstest.Options{})
+	h := d.h
+	p := d.person(9421, "en")
+	p.Press("ask:gen")
+	k := d.caseOf(p)
+	d.olena.Press("ct:" + k.Code)
+	p.Send("something only the consultant should see")
+	p.SendPhoto("a photo")
+	d.olena.Send("an answer")
+	personBefore := len(p.Messages())
+
+	d.olena.Send("/wipe")
+	kept := 0
+	for _, m := range h.API.Messages(d.olena.Chat()) {
+		if m.Deleted {
+			continue
+		}
+		kept++
+		if m.CopiedFrom != nil || strings.Contains(m.Text, k.Code) || m.Text == "an answer" {
+			t.Errorf("still in the consultant's chat after /wipe: %q", m.Text)
+		}
+	}
+	if want := h.T("en", "wipe_done"); kept != 1 || d.olena.Last().HTML != want {
+		t.Errorf("after /wipe: %d messages left, last %q; want only %q", kept, d.olena.Last().HTML, want)
+	}
+	if got := len(p.Messages()); got != personBefore {
+		t.Errorf("/wipe reached the person: %d new messages", got-personBefore)
+	}
+	for _, m := range h.API.Messages(p.Chat()) {
+		if m.Deleted {
+			t.Errorf("the consultant's /wipe deleted %q in the person's chat", m.Text)
+		}
+	}
+	if got := d.loadCase(k.Code); got.State != store.CaseTaken || got.Consultant != d.olena.U.ID {
+		t.Errorf("/wipe changed the case: %+v", got)
+	}
+}
