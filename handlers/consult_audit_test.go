@@ -157,3 +157,28 @@ func TestConsult_ConsultantWipe(t *testing.T) {
 		t.Errorf("/wipe changed the case: %+v", got)
 	}
 }
+
+// TestConsult_ConsultantContactNotRelayed: a contact a consultant shares would open an account
+// (often their own) to the person, who must see only the pseudonym: it is not relayed, and the
+// consultant is told why.
+func TestConsult_ConsultantContactNotRelayed(t *testing.T) {
+	d := newDesk(t, fakeapi.Chat{}, handlerstest.Options{})
+	h := d.h
+	p := d.person(9431, "en")
+	p.Press("ask:gen")
+	k := d.caseOf(p)
+	d.olena.Press("ct:" + k.Code)
+	before := len(p.Messages())
+	h.API.SendContact(d.olena.U, "+380670000000")
+	h.Settle()
+	if got := len(p.Messages()); got != before {
+		t.Errorf("the consultant's contact reached the person: %+v", p.Last())
+	}
+	if got, want := d.olena.Last().Text, stripTags(h.T("en", "consult2_contact_refused", map[string]any{"Code": k.Code})); got != want {
+		t.Errorf("the consultant was told %q, want %q", got, want)
+	}
+	d.olena.Send("my number is on the card")
+	if p.Last().Text != "my number is on the card" {
+		t.Errorf("text after the refused contact: the person has %q", p.Last().Text)
+	}
+}

@@ -85,6 +85,12 @@ func (a *App) deskMessage(c *bot.Ctx) (bool, error) {
 // fromDesk relays the holder's message to the person (albums collected first).
 func (a *App) fromDesk(c *bot.Ctx, k *store.Case) error {
 	m := c.Update.Message
+	if m.Contact != nil {
+		// A contact's user id opens an account (the consultant's own, often): the person sees
+		// the pseudonym only. A phone number can be written as text.
+		c.Reply(a.t(c, "consult2_contact_refused", map[string]any{"Code": k.Code}), nil)
+		return nil
+	}
 	if m.MediaGroupID != "" || k.Album != nil {
 		done, err := a.collectAlbum(c.Tx, c.Out, k, c.ChatID, c.MessageID, m.MediaGroupID, c.Now)
 		if err != nil {
