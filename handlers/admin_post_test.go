@@ -518,3 +518,56 @@ func TestPost_WaveDoesNotDelayOverdoseCard(t *testing.T) {
 		t.Errorf("the whole wave (%d posts) went out first; the test did not overlap", sent)
 	}
 }
+
+// TestPost_AlbumAndHold: an album with a caption is kept as one version and posted with
+// sendMediaGroup; a post set to hold while a version is missing is paused and the admin told.
+func TestPost_AlbumAndHold(t *testing.T) {
+	h := startAdmin(t, handlerstest.Options{})
+	ad := h.Person(adminID, "en")
+	onboard(ad, "en")
+	ad.Send("/post")
+	for i, id := range []string{"PHOTO-A", "PHOTO-B", "PHOTO-C"} {
+		m := tgbotapi.Message{MediaGroupID: "album-1", Photo: []tgbotapi.PhotoSize{{FileID: id, Width: 10, Height: 10}}}
+		if i == 0 {
+			m.Caption = "Three photos"
+		}
+		sendAs(h, ad.U, m)
+	}
+	ad.Press("pd:miss") // skip → hold
+	ad.Press("pd:pv")
+	if !ad.Sees(stripTags(h.T("en", "admin_preview_held"))) {
+		t.Errorf("preview does not say the post is held")
+	}
+	ad.Press("pd:miss") // hold → send the uk version (missing too)
+	ad.Press("pd:miss") // → ru
+	ad.Press("pd:miss") // → en: every channel gets the English album
+	before := len(h.API.CallsTo("sendMediaGroup"))
+	ad.Press("pd:pv")
+	groups := h.API.CallsTo("sendMediaGroup")[before:]
+	if len(groups) != 1 || groups[0].ChatID != adminID {
+		t.Fatalf("preview: %d albums, want one to the admin", len(groups))
+	}
+	if media := groups[0].Params["media"]; strings.Count(media, "PHOTO-") != 3 || !strings.Contains(media, "Three photos") {
+		t.Errorf("album payload %s, want three photos and the caption", media)
+	}
+	ad.Press("pd:pub")
+	runJob(t, h)
+	for _, ch := range []int64{chanUK, chanRU, chanEN} {
+		if n := len(h.API.BotMessages(ch)); n != 3 {
+			t.Errorf("channel %d: %d messages, want the album of 3", ch, n)
+		}
+	}
+	// Hold: a post scheduled with a missing version waits and the admin is told.
+	ad.Send("/post")
+	sendAs(h, ad.U, formatted("Only English"))
+	ad.Press("pd:miss") // hold
+	schedule(t, ad, "2026-11-23 14:05")
+	h.Clock.Add(5 * time.Minute)
+	runJob(t, h)
+	if !ad.Sees(stripTags(h.T("en", "admin_report_held", map[string]any{"ID": 2}))) {
+		t.Errorf("the admin was not told the post is held; last %q", ad.Last().Text)
+	}
+	if n := len(h.API.BotMessages(chanEN)); n != 3 {
+		t.Errorf("a held post was published (%d messages in en)", n)
+	}
+}
