@@ -232,7 +232,8 @@ func (a *App) countPost(tx *store.Tx, name, chat string, now time.Time) error {
 }
 
 // report tells the admin who scheduled p (or, if they are gone, every configured admin) about
-// it, in their language, with the post's status and, for a run, a Retry button.
+// it, in their language, with the post's status and, for a run, a Retry button (run -1: a
+// "check again" button for a pre-flight problem).
 func (a *App) report(tx *store.Tx, out *bot.Out, p store.Post, key string, data map[string]any, run int64) {
 	lang := p.ByLang
 	if lang == "" {
@@ -244,8 +245,11 @@ func (a *App) report(tx *store.Tx, out *bot.Out, p store.Post, key string, data 
 	data["ID"] = p.ID
 	id := strconv.FormatUint(p.ID, 10)
 	kb := bot.Keyboard{}
-	if run != 0 {
+	switch {
+	case run > 0:
 		kb = append(kb, bot.Row(bot.Btn(a.loc.T(lang, "admin_btn_retry"), "ps:rt:"+id+":"+strconv.FormatInt(run, 10))))
+	case run < 0:
+		kb = append(kb, bot.Row(bot.Btn(a.loc.T(lang, "admin_btn_check_again"), "ps:chk:"+id)))
 	}
 	kb = append(kb, bot.Row(bot.Btn(a.loc.T(lang, "admin_btn_post_status"), "ps:o:"+id)))
 	text := a.loc.T(lang, key, data)
@@ -306,7 +310,7 @@ func (a *App) preflight(b *bot.Bot, db *store.DB, now time.Time) error {
 			}
 			if len(problems) > 0 {
 				a.report(tx, out, cur, "admin_report_preflight", map[string]any{
-					"Problems": strings.Join(problems, "\n"), "When": esc(a.fmtTimeIn(cur.ByLang, time.Unix(cur.Next, 0)))}, 0)
+					"Problems": strings.Join(problems, "\n"), "When": esc(a.fmtTimeIn(cur.ByLang, time.Unix(cur.Next, 0)))}, -1)
 			}
 			_, err = tx.PutPost(cur)
 			return err

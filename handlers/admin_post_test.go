@@ -418,6 +418,17 @@ func TestPost_PreflightReportsAtOnce(t *testing.T) {
 	if got := ad.Last().Text; !strings.Contains(got, want) || !strings.Contains(got, fmt.Sprint(chanEN)) || strings.Contains(got, fmt.Sprint(chanUK)) {
 		t.Errorf("pre-flight report %q, want %q for the en channel only", got, want)
 	}
+	// Fixed, checked again on request: no new report.
+	h.API.SetBotStatus(chanEN, "")
+	ad.Press("ps:chk:1")
+	n := len(ad.Messages())
+	h.RunJob("posts")
+	if got := len(h.API.CallsTo("getChatMember")); got != 6 {
+		t.Errorf("getChatMember calls %d, want 3 + 3 after «check again»", got)
+	}
+	if len(ad.Messages()) != n {
+		t.Errorf("a fixed channel was reported again: %q", ad.Last().Text)
+	}
 }
 
 func TestPost_EditAndDeletePublished(t *testing.T) {

@@ -128,6 +128,13 @@ func (a *App) scheduledButton(c *bot.Ctx) (bot.Next, error) {
 			p.Next, p.State = 0, store.PostDone
 		}
 		p.Checked = 0
+	case "chk":
+		// Check the channels again at the next scan (after the admin fixed them).
+		if p.State != store.PostScheduled {
+			return a.postStatus(c, p)
+		}
+		p.Checked = 0
+		c.Answer(a.t(c, "admin_check_soon"))
 	case "x":
 		if p.State != store.PostScheduled && p.State != store.PostPaused {
 			return a.postStatus(c, p)
@@ -182,7 +189,7 @@ func (a *App) scheduledButton(c *bot.Ctx) (bot.Next, error) {
 	default:
 		return a.stale(c)
 	}
-	names := map[string]string{"pa": "pause", "re": "resume", "sk": "skip", "x": "cancel", "rt": "retry", "del": "delete", "outdated": "outdated"}
+	names := map[string]string{"chk": "check", "pa": "pause", "re": "resume", "sk": "skip", "x": "cancel", "rt": "retry", "del": "delete", "outdated": "outdated"}
 	p.Updated = c.Now.Unix()
 	if _, err := c.Tx.PutPost(p); err != nil {
 		return bot.Stay(), err
