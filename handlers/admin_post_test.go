@@ -582,3 +582,89 @@ func TestPost_AlbumAndHold(t *testing.T) {
 		t.Errorf("a held post was published (%d messages in en)", n)
 	}
 }
+
+// TestPost_FailureClasses: a final 400 is not retried and reaches the admin with Telegram's
+// reason; a 429 waits as Telegram says and then posts once.
+func TestPost_FailureClasses(t *testing.T) {
+	tests := []struct {
+		name      string
+		fault     fakeapi.Fault
+		wantPosts int
+		wantState string
+		wantText  string
+	}{
+		{"400 final", fakeapi.Fault{Status: 400, Description: "Bad Request: message is too long"}, 0, "failed", "Bad Request: message is too long"},
+		{"429 waits", fakeapi.Fault{Status: 429, RetryAfter: 1}, 1, "sent", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := startAdmin(t, handlerstest.Options{Channels: map[string]string{"en": fmt.Sprint(chanEN)}})
+			ad := h.Person(adminID, "en")
+			onboard(ad, "en")
+			ad.Send("/post")
+			sendAs(h, ad.U, formatted("One post"))
+			schedule(t, ad, "2026-11-23 14:05")
+			h.RunJob("posts")
+			h.Clock.Add(5 * time.Minute)
+			h.API.FailNext("sendMessage", 1, tt.fault)
+			runJob(t, h)
+			if got := len(channelPosts(h, chanEN)); got != tt.wantPosts {
+				t.Errorf("posts %d, want %d", got, tt.wantPosts)
+			}
+			if tt.wantText != "" && !strings.Contains(ad.Last().Text, tt.wantText) {
+				t.Errorf("admin told %q, want the reason %q", ad.Last().Text, tt.wantText)
+			}
+			ad.Send("/scheduled")
+			ad.Press("ps:o:1")
+			if got, want := ad.Last().Text, stripTags(h.T("en", "admin_run_"+tt.wantState)); !strings.Contains(got, want) {
+				t.Errorf("status %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+// TestPost_EndDateAndEditTime: a recurring post with until= stops after its last day; editing the
+// time of a scheduled post moves its run.
+func TestPost_EndDateAndEditTime(t *testing.T) {
+	h := startAdmin(t, handlerstest.Options{Channels: map[string]string{"en": fmt.Sprint(chanEN)}})
+	ad := h.Person(adminID, "en")
+	onboard(ad, "en")
+	ad.Send("/post")
+	sendAs(h, ad.U, formatted("Daily until the 25th"))
+	ad.Press("pd:pv")
+	ad.Press("pd:when")
+	ad.Send("0 10 * * * until=2026-11-25")
+	if got := ad.Last().Text; !strings.Contains(got, "until 2026-11-25") || strings.Count(got, "10:00 EET") != 2 {
+		t.Errorf("confirmation %q, want the end date and two runs", got)
+	}
+	ad.Press("pd:ok")
+	h.Clock.Set(time.Date(2026, 11, 24, 10, 1, 0, 0, kyiv))
+	for day := 0; day < 4; day++ {
+		runJob(t, h)
+		h.Clock.Add(24 * time.Hour)
+	}
+	if got := len(channelPosts(h, chanEN)); got != 2 {
+		t.Errorf("%d posts, want 2 (24th and 25th)", got)
+	}
+	// Edit the time of another post: from the 30th to the 29th.
+	ad.Send("/post")
+	sendAs(h, ad.U, formatted("Moved"))
+	schedule(t, ad, "2026-11-30 12:00")
+	ad.Send("/scheduled")
+	ad.Press("ps:o:2")
+	ad.Press("ps:ew:2")
+	ad.Send("2026-11-29 12:00")
+	ad.Press("pd:ok")
+	h.Clock.Set(time.Date(2026, 11, 29, 12, 0, 30, 0, kyiv))
+	runJob(t, h)
+	if got := len(channelPosts(h, chanEN)); got != 3 {
+		t.Errorf("%d posts after the moved run, want 3", got)
+	}
+	var actions []string
+	for _, e := range auditEntries(t, h) {
+		actions = append(actions, e.Action)
+	}
+	if !strings.Contains(strings.Join(actions, ","), "post.reschedule") {
+		t.Errorf("audit %v, want post.reschedule", actions)
+	}
+}
