@@ -206,7 +206,6 @@ func (a *App) editPublished(c *bot.Ctx, p store.Post, lang string, old store.Pos
 	if (len(v.Files) > 0) != (len(old.Files) > 0) {
 		return 0, nil // text cannot become media by an edit; the new version is used for future runs
 	}
-	c.Background()
 	n := 0
 	for _, r := range runs {
 		if r.Lang != lang || r.Deleted {
@@ -532,6 +531,7 @@ func (a *App) publishNow(c *bot.Ctx, p store.Post) (bot.Next, error) {
 	if err := a.audit(c, "post.publish", fmt.Sprintf("post #%d now, %d channel(s)", p.ID, len(ts))); err != nil {
 		return bot.Stay(), err
 	}
+	c.Background() // the posts go after every interactive call; the admin's answer is above
 	p, err := a.runDue(c.Tx, c.Out, p, c.Now)
 	if err != nil {
 		return bot.Stay(), err

@@ -299,9 +299,6 @@ func (a *App) retryRun(c *bot.Ctx, p store.Post, run int64) (int, error) {
 		if err := c.Tx.PutPostRun(r); err != nil {
 			return n, err
 		}
-		if n == 0 {
-			c.Background()
-		}
 		cp := a.payload(p, r.Lang, r.Chat)
 		cp.Ref, cp.Once = r.Ref, true
 		c.Post(cp)
@@ -318,7 +315,6 @@ func (a *App) deletePublished(c *bot.Ctx, p store.Post, outdated bool) (n, old i
 	if err != nil {
 		return 0, 0, err
 	}
-	c.Background()
 	for _, r := range runs {
 		if r.Deleted {
 			continue
