@@ -89,6 +89,9 @@ func (a *App) runDue(tx *store.Tx, out *bot.Out, p store.Post, now time.Time) (s
 			break
 		}
 		late := now.Sub(time.Unix(run, 0))
+		if late > a.adm.grace {
+			missed++ // one run (all its channels) missed
+		}
 		for _, t := range ts {
 			r := store.PostRun{Post: p.ID, Run: run, Chat: t.Chat, Lang: t.Lang, At: now.Unix()}
 			if late > a.adm.grace {
@@ -104,7 +107,6 @@ func (a *App) runDue(tx *store.Tx, out *bot.Out, p store.Post, now time.Time) (s
 				continue // this run was handled before: never twice
 			}
 			if r.State == store.RunMissed {
-				missed++
 				if err := a.countPost(tx, "posts_missed", t.Chat, now); err != nil {
 					return p, err
 				}
