@@ -668,3 +668,25 @@ func TestPost_EndDateAndEditTime(t *testing.T) {
 		t.Errorf("audit %v, want post.reschedule", actions)
 	}
 }
+
+// TestPost_SingleChannelByUsername: one channel for all (PEERLINE_CHANNELS=@name) gets the
+// Ukrainian version, addressed by its username; the pre-flight check passes.
+func TestPost_SingleChannelByUsername(t *testing.T) {
+	const all = int64(-1009000000099)
+	h := startAdmin(t, handlerstest.Options{Channels: map[string]string{"*": "@hr_all"}})
+	h.API.RegisterChat(fakeapi.Chat{ID: all, Type: "channel", Title: "HR", Username: "hr_all"})
+	ad := h.Person(adminID, "ru")
+	onboard(ad, "ru")
+	draftThree(t, h, ad)
+	schedule(t, ad, "2026-11-23 14:05")
+	h.RunJob("posts")
+	if n := len(ad.Messages()); ad.Sees("⚠️") {
+		t.Fatalf("pre-flight reported a problem (%d messages): %q", n, ad.Last().Text)
+	}
+	h.Clock.Add(5 * time.Minute)
+	runJob(t, h)
+	msgs := h.API.BotMessages(all)
+	if len(msgs) != 1 || msgs[0].Text != postTexts["uk"] {
+		t.Fatalf("the channel has %+v, want the Ukrainian version once", msgs)
+	}
+}
