@@ -44,7 +44,7 @@ fuzz:
 # Whole-pipeline load test against the fake Bot API, compared with a bare tgbotapi echo bot in
 # the same run, plus the Go benchmarks. Figures are printed, not asserted.
 bench:
-	PEERLINE_LOAD=1 $(GO) test -run '^TestLoad$$' -count=1 -v -timeout 20m ./bench/
+	PEERLINE_LOAD=1 $(GO) test -run '^(TestLoad|TestRelayLoad)$$' -count=1 -v -timeout 20m ./bench/
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 40000x ./bench/
 
 check: build

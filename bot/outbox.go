@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -366,6 +367,15 @@ func (o *outbox) send(ctx context.Context, it item, ch *outChat) {
 		o.finish(it, e, ch, nil, true)
 		return
 	}
+	params := e.Params
+	if len(e.Resolve) > 0 {
+		var ok bool
+		if params, ok = o.resolve(e); !ok {
+			o.metrics.OutboxFailed.Add(1)
+			o.failed(it, e, ch, "unresolved")
+			return
+		}
+	}
 	once := e.Once && e.Ref != ""
 	if once {
 		if err := o.db.Update(func(tx *store.Tx) error {
@@ -376,7 +386,7 @@ func (o *outbox) send(ctx context.Context, it item, ch *outChat) {
 			return
 		}
 	}
-	res, err := o.api.call(e.Method, e.Params)
+	res, err := o.api.call(e.Method, params)
 	var ce *CallError
 	errors.As(err, &ce)
 	if once && err != nil && ce != nil && ce.Transport && !(ce.Canceled && ctx.Err() != nil) {
@@ -421,7 +431,7 @@ func (o *outbox) send(ctx context.Context, it item, ch *outChat) {
 	default:
 		o.metrics.OutboxFailed.Add(1)
 		o.log.Warn("outbox call refused", "method", e.Method, "code", ce.Code, "reason", reasonOf(ce.Description))
-		o.finish(it, e, ch, nil, true)
+		o.failed(it, e, ch, failClass(ce))
 	}
 }
 
@@ -498,8 +508,12 @@ func settleInterrupted(tx *store.Tx) error {
 func sentIDs(res json.RawMessage) (first int, more []int) {
 	var m struct {
 		MessageID int `json:"message_id"`
+		ThreadID  int `json:"message_thread_id"` // createForumTopic answers a topic
 	}
-	if json.Unmarshal(res, &m) == nil && m.MessageID != 0 {
+	if json.Unmarshal(res, &m) == nil && (m.MessageID != 0 || m.ThreadID != 0) {
+		if m.MessageID == 0 {
+			return m.ThreadID, nil
+		}
 		return m.MessageID, nil
 	}
 	var ms []struct {
@@ -516,6 +530,7 @@ func sentIDs(res json.RawMessage) (first int, more []int) {
 
 // finish deletes a settled entry (recording its message id if asked) and frees its chat.
 func (o *outbox) finish(it item, e store.OutboxEntry, ch *outChat, res json.RawMessage, remove bool) {
+	var then []store.OutboxEntry
 	if remove {
 		var sent int
 		var more []int
@@ -524,8 +539,16 @@ func (o *outbox) finish(it item, e store.OutboxEntry, ch *outChat, res json.RawM
 		}
 		now := o.now()
 		err := o.db.Batch(func(tx *store.Tx) error {
+			then = then[:0]
 			if err := tx.OutboxDelete(it.id); err != nil {
 				return err
+			}
+			if e.Then != nil && res != nil {
+				t, err := tx.Enqueue(*e.Then)
+				if err != nil {
+					return err
+				}
+				then = append(then, t)
 			}
 			if e.Ref != "" && sent != 0 {
 				if err := tx.SetRef(e.Ref, store.MessageRef{ChatID: e.ChatID, MessageID: sent, More: more, At: now.Unix()}); err != nil {
@@ -539,6 +562,7 @@ func (o *outbox) finish(it item, e store.OutboxEntry, ch *outChat, res json.RawM
 		})
 		if err != nil {
 			o.log.Error("outbox: cannot record a sent call", "err", err)
+			then = nil
 		}
 	}
 	now := o.clock()
@@ -560,6 +584,73 @@ func (o *outbox) finish(it item, e store.OutboxEntry, ch *outChat, res json.RawM
 	o.afterSettle(now)
 	o.mu.Unlock()
 	o.signal()
+	o.add(then)
+}
+
+// failed settles a call Telegram refused for good: the ref's owner is told (a relay that did
+// not reach its chat), and the call's Else (a notice) is enqueued.
+func (o *outbox) failed(it item, e store.OutboxEntry, ch *outChat, reason string) {
+	var els []store.OutboxEntry
+	err := o.db.Batch(func(tx *store.Tx) error {
+		els = els[:0]
+		if err := tx.OutboxDelete(it.id); err != nil {
+			return err
+		}
+		return o.refused(tx, e, reason, &els)
+	})
+	if err != nil {
+		o.log.Error("outbox: cannot record a refused call", "err", err)
+		els = nil
+	}
+	o.finish(it, e, ch, nil, false)
+	o.add(els)
+}
+
+// refused records a refused call's ref failure and enqueues its Else. Inside a transaction.
+func (o *outbox) refused(tx *store.Tx, e store.OutboxEntry, reason string, els *[]store.OutboxEntry) error {
+	if e.Ref != "" && !e.Once {
+		if err := tx.RefFailed(e.Ref, reason); err != nil {
+			return err
+		}
+	}
+	if e.Else != nil {
+		x, err := tx.Enqueue(*e.Else)
+		if err != nil {
+			return err
+		}
+		*els = append(*els, x)
+	}
+	return nil
+}
+
+// resolve fills the parameters named in e.Resolve from the refs recorded so far.
+func (o *outbox) resolve(e store.OutboxEntry) (map[string]string, bool) {
+	p := make(map[string]string, len(e.Params)+len(e.Resolve))
+	for k, v := range e.Params {
+		p[k] = v
+	}
+	ok := true
+	_ = o.db.View(func(tx *store.Tx) error {
+		for param, ref := range e.Resolve {
+			r, found, err := tx.Ref(ref)
+			if err != nil || !found || r.MessageID == 0 {
+				ok = false
+				return nil
+			}
+			p[param] = strconv.Itoa(r.MessageID)
+		}
+		return nil
+	})
+	return p, ok
+}
+
+// failClass names why Telegram refused a call, for the ref's owner: the forum topic is gone,
+// or any other final refusal.
+func failClass(ce *CallError) string {
+	if ce != nil && strings.Contains(strings.ToLower(ce.Description), "thread not found") {
+		return "thread"
+	}
+	return "refused"
 }
 
 // retry puts the call back at the head of its queue. wait < 0 means "back off".
@@ -597,11 +688,17 @@ func (o *outbox) blocked(it item, e store.OutboxEntry, ch *outChat) {
 		}
 		o.mu.Unlock()
 	}
+	var els []store.OutboxEntry
 	err := o.db.Batch(func(tx *store.Tx) error {
+		els = els[:0]
 		for id := range dropped {
 			if err := tx.OutboxDelete(id); err != nil {
 				return err
 			}
+		}
+		// The call that met the 403 tells its ref's owner and sends its notice.
+		if err := o.refused(tx, e, "blocked", &els); err != nil {
+			return err
 		}
 		if o.onBlocked != nil && e.ChatID != 0 {
 			return o.onBlocked(tx, e.ChatID)
@@ -610,7 +707,9 @@ func (o *outbox) blocked(it item, e store.OutboxEntry, ch *outChat) {
 	})
 	if err != nil {
 		o.log.Error("outbox: cannot record a blocked chat", "err", err)
+		els = nil
 	}
+	defer o.add(els)
 	now := o.clock()
 	o.mu.Lock()
 	o.busy--

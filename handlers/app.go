@@ -42,12 +42,17 @@ type Deps struct {
 	ContentDir string
 	// Hours are the peer consultants' service hours (zero: always open); see hours.go.
 	Hours Hours
+	// Escalate: a waiting case alerts again after this (PEERLINE_ESCALATE; default 10 min).
+	Escalate time.Duration
+	// Urgent is the urgent-word matcher (nil: none).
+	Urgent func(text string) bool
 }
 
 // Retention is how long records are kept (zero values take the defaults).
 type Retention struct {
 	Users time.Duration // people not seen for this long are erased; default 90 days
 	Forms time.Duration // half-filled forms are deleted after this long; default 7 days
+	Cases time.Duration // closed cases are deleted after this long; default 30 days
 	Audit time.Duration // audit log entries are removed after this long; default 365 days
 }
 
@@ -74,6 +79,8 @@ type App struct {
 	hours Hours
 	// staff hooks and command lists: see staff.go.
 	staffHooks
+	// cons configures the peer-consultant flows (consult*.go).
+	cons consultState
 }
 
 // New returns the flows.
@@ -106,6 +113,10 @@ func New(d Deps) *App {
 	if a.retention.Forms == 0 {
 		a.retention.Forms = 7 * 24 * time.Hour
 	}
+	if a.retention.Cases == 0 {
+		a.retention.Cases = 30 * 24 * time.Hour
+	}
+	a.cons = newConsultState(d)
 	if a.retention.Audit == 0 {
 		a.retention.Audit = 365 * 24 * time.Hour
 	}
@@ -229,6 +240,7 @@ func (a *App) routes(r *bot.Router) {
 
 	a.uxRoutes(r)
 	a.staffRoutes(r)
+	a.consultRoutes(r) // consult.go, consult_desk.go
 
 	r.Fallback(a.fallback)
 	r.Stale(a.stale)

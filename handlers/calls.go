@@ -61,8 +61,12 @@ func (a *App) call(c *bot.Ctx) (bot.Next, error) {
 		back = "calls:closed"
 	}
 	if part == "ask" && isOpen {
-		c.Show(a.t(c, "call_ask", map[string]any{"Email": esc(x.Email), "Number": esc(x.Number)}),
-			bot.Keyboard{bot.Row(bot.Btn(a.t(c, "btn_back"), "call:"+x.Number))})
+		kb := bot.Keyboard{bot.Row(bot.Btn(a.t(c, "btn_back"), "call:"+x.Number))}
+		if a.handoffOn(c) {
+			// A question can also go to a peer consultant, as a case (consult.go).
+			kb = append(bot.Keyboard{bot.Row(a.askButton(c, "call"))}, kb...)
+		}
+		c.Show(a.t(c, "call_ask", map[string]any{"Email": esc(x.Email), "Number": esc(x.Number)}), kb)
 		return bot.Stay(), nil
 	}
 	if part != "" {

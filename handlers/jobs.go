@@ -44,7 +44,7 @@ func (a *App) Jobs(b *bot.Bot, db *store.DB) []bot.Job {
 			Name: "safe-mode", Spec: "@every 1m", Grace: 48 * time.Hour,
 			Run: func(ctx context.Context, now time.Time) error { return a.deleteDue(b, now) },
 		},
-	}, a.adminJobs(b, db)...)
+	}, append(a.adminJobs(b, db), a.consultJobs(b, db)...)...)
 }
 
 // deleteDue enqueues deleteMessages for every scheduled deletion that is due, in batches of up

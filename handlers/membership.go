@@ -61,7 +61,11 @@ func (a *App) membership(c *bot.Ctx) (bot.Next, error) {
 		buttons = append(buttons, bot.Btn(a.t(c, p.label), "mem:"+p.code))
 	}
 	kb := bot.Grid(2, buttons...)
-	kb = append(kb, bot.Row(bot.Btn(a.t(c, "mem_btn_apply"), "ma:start")), bot.Row(bot.Btn(a.t(c, "btn_to_menu"), "menu")))
+	kb = append(kb, bot.Row(bot.Btn(a.t(c, "mem_btn_apply"), "ma:start")))
+	if a.handoffOn(c) {
+		kb = append(kb, bot.Row(a.askButton(c, "mem"))) // a question about membership becomes a case
+	}
+	kb = append(kb, bot.Row(bot.Btn(a.t(c, "btn_to_menu"), "menu")))
 	c.Show(text+"\n\n"+a.sourcesLine(c, m.Meta), kb)
 	return bot.Stay(), nil
 }

@@ -138,7 +138,7 @@ func (s *Sandbox) startFake() {
 	for _, c := range s.chats {
 		switch c.Kind {
 		case "group":
-			s.api.RegisterChat(fakeapi.Chat{ID: c.ID, Type: fakeapi.ChatSupergroup, Title: c.Title})
+			s.api.RegisterChat(groupChat(c))
 		case "channel":
 			s.api.RegisterChat(fakeapi.Chat{ID: c.ID, Type: fakeapi.ChatChannel, Title: c.Title})
 		default:

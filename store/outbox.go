@@ -32,6 +32,13 @@ type OutboxEntry struct {
 	// Trail, when set, schedules the sent message for deletion this many seconds after it is
 	// sent (the person's safe mode).
 	Trail int64 `json:"tr,omitempty"`
+	// Resolve names parameters whose value is read, when the call is sent, from a ref recorded
+	// by an earlier call (param → ref name): a forum topic's id, known only once it exists.
+	Resolve map[string]string `json:"rs,omitempty"`
+	// Then is enqueued when this call succeeds (a delivery reaction); Else when it fails for
+	// good (a notice that the message could not be delivered).
+	Then *OutboxEntry `json:"th,omitempty"`
+	Else *OutboxEntry `json:"el,omitempty"`
 }
 
 // Enqueue adds e to the outbox and returns it with its ID set. IDs increase, so sending in ID
@@ -167,6 +174,35 @@ func (e OutboxEntry) MarshalJSON() ([]byte, error) {
 	if e.Trail != 0 {
 		buf = append(buf, `,"tr":`...)
 		buf = strconv.AppendInt(buf, e.Trail, 10)
+	}
+	// The relay's rarer fields (cases.go): resolved parameters and follow-up calls.
+	if len(e.Resolve) > 0 {
+		buf = append(buf, `,"rs":{`...)
+		first := true
+		for k, v := range e.Resolve {
+			if !first {
+				buf = append(buf, ',')
+			}
+			first = false
+			buf = appendJSONString(buf, k)
+			buf = append(buf, ':')
+			buf = appendJSONString(buf, v)
+		}
+		buf = append(buf, '}')
+	}
+	for _, f := range []struct {
+		name string
+		e    *OutboxEntry
+	}{{`,"th":`, e.Then}, {`,"el":`, e.Else}} {
+		if f.e == nil {
+			continue
+		}
+		sub, err := f.e.MarshalJSON()
+		if err != nil {
+			return nil, err
+		}
+		buf = append(buf, f.name...)
+		buf = append(buf, sub...)
 	}
 	return append(buf, '}'), nil
 }

@@ -52,6 +52,14 @@ var migrations = []migration{
 		}
 		return nil
 	}},
+	{"consultant cases", func(tx *bolt.Tx, _ *keyring) error {
+		for _, name := range [][]byte{bucketCases, bucketCaseIndex, bucketCasePairs} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
 }
 
 // SchemaVersion is the schema version this build writes.

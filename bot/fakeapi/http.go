@@ -54,6 +54,13 @@ var methodTable = [...]method{
 	{name: "unpinChatMessage", send: true, fn: (*Server).unpinChatMessage},
 	{name: "getChatMember", fn: (*Server).getChatMember},
 	{name: "getFile", fn: (*Server).getFile},
+	{name: "createForumTopic", send: true, fn: (*Server).createForumTopic},
+	{name: "editForumTopic", send: true, fn: (*Server).editForumTopic},
+	{name: "closeForumTopic", send: true, fn: (*Server).closeForumTopic},
+	{name: "reopenForumTopic", send: true, fn: (*Server).reopenForumTopic},
+	{name: "deleteForumTopic", send: true, fn: (*Server).deleteForumTopic},
+	{name: "copyMessages", send: true, fn: (*Server).copyMessages},
+	{name: "setMessageReaction", send: true, fn: (*Server).setMessageReaction},
 }
 
 // numMethods is the number of implemented methods.

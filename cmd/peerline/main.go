@@ -159,9 +159,9 @@ func (m *Main) run(ctx context.Context, args []string) error {
 
 	app := handlers.New(handlers.Deps{
 		Content: cnt, Locales: loc, Admins: c.Admins, ConsultantsChat: c.ConsultantsChat, Log: m.log,
-		Channels: channelIDs(c.Channels), Retention: handlers.Retention{Users: c.Retention.Users, Forms: c.Retention.Forms, Audit: c.Retention.Audit},
+		Channels: channelIDs(c.Channels), Retention: handlers.Retention{Users: c.Retention.Users, Forms: c.Retention.Forms, Cases: c.Retention.Cases, Audit: c.Retention.Audit},
 		PostChannels: c.Channels, TZ: c.TZ, ContentDir: filepath.Join(c.Data, "content"),
-		Hours: c.Hours,
+		Hours: c.Hours, Escalate: c.Escalate,
 	})
 	limits := bot.TelegramLimits()
 	limits.Off = !c.RateLimits

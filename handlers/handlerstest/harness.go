@@ -46,6 +46,9 @@ type Options struct {
 	TZ *time.Location
 	// Hours are the consultants' service hours (zero: always open).
 	Hours handlers.Hours
+	// Escalate and Urgent configure the peer-consultant flows.
+	Escalate time.Duration
+	Urgent   func(string) bool
 }
 
 // Clock is a settable clock for handlers.
@@ -118,7 +121,8 @@ func (h *Harness) start() {
 	log := slog.New(slog.NewTextHandler(h.opt.Log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h.App = handlers.New(handlers.Deps{Content: h.Content, Locales: h.Loc, Admins: h.opt.Admins,
 		ConsultantsChat: h.opt.ConsultantsChat, Retention: h.opt.Retention, Log: log, Hours: h.opt.Hours,
-		PostChannels: h.opt.Channels, TZ: h.opt.TZ, ContentDir: h.contentDir})
+		PostChannels: h.opt.Channels, TZ: h.opt.TZ, ContentDir: h.contentDir,
+		Escalate: h.opt.Escalate, Urgent: h.opt.Urgent})
 	limits := bot.TelegramLimits()
 	limits.Off = !h.opt.Limits && !h.opt.BotLimits
 	h.Bot = bot.New(bot.Config{
