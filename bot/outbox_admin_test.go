@@ -1,7 +1,12 @@
 package bot
 
 import (
+	"context"
+	"errors"
 	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -55,5 +60,37 @@ func TestOutbox_ChannelPostsStayUnder20AMinute(t *testing.T) {
 	}
 	if len(sent) < 50 {
 		t.Errorf("only %d of 60 posts sent in four minutes", len(sent))
+	}
+}
+
+// TestCallError_NotSentOnlyWhenNoConnection: a refused connection is "not sent" (a post may be
+// tried again); a connection dropped after the request is not (the post may exist).
+func TestCallError_NotSentOnlyWhenNoConnection(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + ln.Addr().String()
+	ln.Close()
+	dropping := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hj, _ := w.(http.Hijacker)
+		conn, _, _ := hj.Hijack()
+		conn.Close()
+	}))
+	defer dropping.Close()
+	tests := []struct {
+		name, url   string
+		wantNotSent bool
+	}{
+		{"refused", closed, true},
+		{"dropped", dropping.URL, false},
+	}
+	for _, tt := range tests {
+		c := newAPIClient(context.Background(), tt.url, "1:x", 2*time.Second, 1)
+		_, err := c.call("sendMessage", map[string]string{"chat_id": "-1", "text": "x"})
+		var ce *CallError
+		if !errors.As(err, &ce) || !ce.Transport || ce.NotSent != tt.wantNotSent {
+			t.Errorf("%s: %+v, want a transport error with NotSent %v", tt.name, ce, tt.wantNotSent)
+		}
 	}
 }
