@@ -228,6 +228,9 @@ func runLoad(t *testing.T, name string, bot func(string) *exec.Cmd, o loadOption
 		if !isReply(c.Method) || c.ChatID == 0 {
 			return
 		}
+		if strings.HasPrefix(c.Params["reply_markup"], `{"keyboard"`) {
+			return // the 🆘 reply keyboard a chat gets with its first reply, not an answer
+		}
 		if c.Status != 200 {
 			failed.Add(1)
 			return

@@ -329,12 +329,12 @@ func (a *App) locale(next bot.HandlerFunc) bot.HandlerFunc {
 			}
 			// The 🆘 reply keyboard is under the input field from the first reply on, in the
 			// person's language (keyboard.go).
-			if c.IsPrivate() && (c.Kind == bot.KindMessage || c.Kind == bot.KindCallback) && u.Keyboard != c.Lang {
+			if c.IsPrivate() && (c.Kind == bot.KindMessage || c.Kind == bot.KindCallback) && a.keyboardDue(c, u) {
 				if !found {
 					u = store.User{Created: day, Seen: day}
 				}
 				a.sendReplyKeyboard(c)
-				u.Keyboard = c.Lang
+				u.Keyboard, u.KeyboardAt = c.Lang, c.Now.Unix()
 				c.Context = context.WithValue(c.Context, keyboardSent{}, true)
 				put = true
 			}

@@ -23,12 +23,11 @@ var plainGroup = fakeapi.Chat{ID: -1001600, Type: fakeapi.ChatSupergroup, Title:
 
 // desk is a test rig with a person's side and two consultants.
 type desk struct {
-	t        *testing.T
-	h        *handlerstest.Harness
-	group    fakeapi.Chat // zero: no group
-	olena    *handlerstest.Person
-	taras    *handlerstest.Person
-	personID int64
+	t     *testing.T
+	h     *handlerstest.Harness
+	group fakeapi.Chat // zero: no group
+	olena *handlerstest.Person
+	taras *handlerstest.Person
 }
 
 func newDesk(t *testing.T, group fakeapi.Chat, opt handlerstest.Options) *desk {
@@ -463,12 +462,7 @@ func TestConsult_PrivateWorkspace(t *testing.T) {
 	d.checkNothingIdentifies(boris, d.olena.U.ID, d.taras.U.ID)
 }
 
-// closedHours is service hours that are never open, with the next shift at a fixed time.
-type closedHours struct{ next time.Time }
-
-func (c closedHours) Open(time.Time) bool          { return false }
-func (c closedHours) NextOpen(time.Time) time.Time { return c.next }
-func urgentWord(text string) bool                  { return strings.Contains(strings.ToLower(text), "overdose") }
+func urgentWord(text string) bool { return strings.Contains(strings.ToLower(text), "overdose") }
 func (d *desk) counter(name string) (n int64) {
 	_ = d.h.DB.View(func(tx *store.Tx) error { n = tx.Counter(name); return nil })
 	return n

@@ -36,30 +36,50 @@ func sortStableBy[T any](s []T, less func(a, b T) bool) {
 	}
 }
 
-// comboBackKey is a context key: where the combination checker's Back goes instead of its start.
-type comboBackKey struct{}
+// comboFrom is a context key: the NPS page (substance id) the checker was opened from.
+type comboFrom struct{}
 
-// comboFromNPS opens the checker with an NPS page's substance picked (cmbn:<substance id>); its
-// Back returns to that page.
+// comboFromNPS opens the checker with an NPS page's substance picked (cmbn:<substance id>), or
+// a pair picked from there (cmbn:<substance id>:<second>); Back and "change the second" keep
+// to that page.
 func (a *App) comboFromNPS(c *bot.Ctx) (bot.Next, error) {
-	id := strings.TrimPrefix(c.Data, "cmbn:")
+	id, second, _ := strings.Cut(strings.TrimPrefix(c.Data, "cmbn:"), ":")
 	s, ok := a.content.Substance(id)
 	if !ok || s.Combo == "" {
 		return a.stale(c)
 	}
 	c.Data = "cmb:" + s.Combo
-	c.Context = context.WithValue(c.Context, comboBackKey{}, "nps:"+s.ID)
+	if second != "" {
+		c.Data += ":" + second
+	}
+	c.Context = context.WithValue(c.Context, comboFrom{}, s.ID)
 	return a.combo(c)
 }
 
 // comboBack is where the checker's Back goes: the NPS page it was opened from, else the
 // checker's start (second pick) or the menu (first pick).
 func (a *App) comboBack(c *bot.Ctx, skip string) string {
-	if v, ok := c.Value(comboBackKey{}).(string); ok {
-		return v
+	if id, ok := c.Value(comboFrom{}).(string); ok {
+		return "nps:" + id
 	}
 	if skip != "" {
 		return "cmb"
 	}
 	return "menu"
+}
+
+// comboPrefix is the data prefix of the second pick's buttons after first.
+func (a *App) comboPrefix(c *bot.Ctx, first string) string {
+	if id, ok := c.Value(comboFrom{}).(string); ok {
+		return "cmbn:" + id + ":"
+	}
+	return "cmb:" + first + ":"
+}
+
+// comboAgain is the data of "change the second" on an answer about first.
+func (a *App) comboAgain(c *bot.Ctx, first string) string {
+	if id, ok := c.Value(comboFrom{}).(string); ok {
+		return "cmbn:" + id
+	}
+	return "cmb:" + first
 }

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"html"
 	"regexp"
 	"strconv"
 	"strings"
@@ -33,7 +34,45 @@ import (
 
 const resultStep = "result"
 
-var headingRE = regexp.MustCompile(`(?m)^<b>(\d+\.[^<]*)</b>`)
+var (
+	numberedRE = regexp.MustCompile(`(?m)^<b>\d+\..*$`) // a numbered step's first line
+	tagRE      = regexp.MustCompile(`<[^>]*>`)
+)
+
+// nowLines are the first n numbered steps of a text, one short line each: the step's bold
+// heading, then its words up to max letters in all (cut at a word).
+func nowLines(text string, n, max int) []string {
+	plain := func(s string) string {
+		return strings.Join(strings.Fields(html.UnescapeString(tagRE.ReplaceAllString(s, ""))), " ")
+	}
+	var out []string
+	for _, line := range numberedRE.FindAllString(text, n) {
+		head, rest := line, ""
+		if i := strings.Index(line, "</b>"); i >= 0 {
+			head, rest = line[:i], line[i:]
+		}
+		h, r := []rune(plain(head)), []rune(plain(rest))
+		if len(h) > max { // a long heading: cut it, and leave out the rest
+			cut := string(h[:max])
+			if i := strings.LastIndex(cut, " "); i > 0 {
+				cut = cut[:i]
+			}
+			h, r = []rune(strings.TrimRight(cut, " ,;:—-")+"…"), nil
+		}
+		if room := max - len(h); len(r) > room {
+			cut := ""
+			if room > 0 {
+				cut = string(r[:room])
+				if i := strings.LastIndex(cut, " "); i >= 0 {
+					cut = cut[:i]
+				}
+			}
+			r = []rune(strings.TrimRight(cut, " ,;:—-") + "…")
+		}
+		out = append(out, strings.TrimSpace("<b>"+html.EscapeString(string(h))+"</b> "+html.EscapeString(string(r))))
+	}
+	return out
+}
 
 // intakeResult ends the questions: the short answer, as the live screen, in the result state.
 func (a *App) intakeResult(in *intake, c *bot.Ctx) (bot.Next, error) {
@@ -143,15 +182,10 @@ func (a *App) shortAnswer(in *intake, c *bot.Ctx, steps []*content.Steps) string
 	b.WriteString("\n")
 	var lines []string
 	for _, s := range steps {
-		for _, m := range headingRE.FindAllStringSubmatch(s.Body(c.Lang, a.handoffOn(c)), -1) {
-			lines = append(lines, strings.TrimSpace(m[1]))
-		}
+		lines = nowLines(s.Body(c.Lang, a.handoffOn(c)), 4, 80)
 		if len(lines) > 0 {
 			break
 		}
-	}
-	if len(lines) > 5 {
-		lines = lines[:5]
 	}
 	switch {
 	case len(lines) > 0:
@@ -320,4 +354,16 @@ func (a *App) resultStepsAgain(c *bot.Ctx, id string) bool {
 		}
 	}
 	return false
+}
+
+// resultSummary is what the person told the intake whose result is on screen (for the consultant
+// handoff's ask:<topic>: the case card's intake summary), and the flow; ok is false when the
+// conversation is not at an intake's result.
+func (a *App) resultSummary(c *bot.Ctx) (summary, flow string, ok bool) {
+	for _, in := range []*intake{a.treat, a.human} {
+		if c.Conv == in.state(resultStep) {
+			return in.summary(a, c), in.flow, true
+		}
+	}
+	return "", "", false
 }

@@ -1,8 +1,10 @@
 package handlers_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
@@ -456,6 +458,19 @@ func TestAnswersThatFit(t *testing.T) {
 			if !p.HasButton("nps:" + sub) {
 				t.Errorf("the checker opened from NPS has no way back to the page: %v", p.Buttons())
 			}
+			// A pair picked from there: "change the second" keeps to the page.
+			var pair string
+			for _, b := range p.Buttons() {
+				if strings.HasPrefix(b.Data, "cmbn:"+sub+":") {
+					pair = b.Data
+					break
+				}
+			}
+			if pair == "" {
+				t.Fatalf("no second pick keeps the NPS page: %v", p.Buttons())
+			}
+			p.Press(pair)
+			p.Press("cmbn:" + sub)
 			p.Press("nps:" + sub)
 			if !p.HasButton("cmbn:" + sub) {
 				t.Errorf("Back did not return to the NPS page: %q", p.Last().Text)
@@ -510,5 +525,124 @@ func TestResultSourcesComeBackToTheResult(t *testing.T) {
 	p.Press("stp:" + strings.TrimPrefix(src, "src:s:"))
 	if p.Last().Text != page || !p.HasButton("tr:res:now") || !p.HasButton("tr:res:steps:0") {
 		t.Errorf("back from Sources: got %q, buttons %v", p.Last().Text, p.Buttons())
+	}
+}
+
+// TestFreeTextWithTheHandoff: with the handoff on, a sentence the bot cannot place, a photo, and
+// a sentence about a section all offer to pass the message on (ask:msg:<its id>); with it off,
+// none does.
+func TestFreeTextWithTheHandoff(t *testing.T) {
+	for _, on := range []bool{true, false} {
+		for i, lang := range uxLangs {
+			h := handlerstest.Start(t, handlerstest.Options{Handoff: on})
+			p := h.Person(int64(6300+i), lang)
+			onboard(p, lang)
+			for _, send := range []func(){
+				func() { p.Send("мені дуже погано, не знаю що робити") },
+				func() { p.SendPhoto("") },
+				func() { p.Send("where can I get methadone?") },
+			} {
+				send()
+				var ask string
+				for _, b := range p.Buttons() {
+					if strings.HasPrefix(b.Data, "ask:msg:") {
+						ask = b.Data
+					}
+				}
+				if on && ask == "" {
+					t.Errorf("%s, handoff on: no offer to pass the message on: %q %v", lang, p.Last().Text, p.Buttons())
+				}
+				if on && ask != "" {
+					mine := 0
+					for _, m := range h.API.Messages(p.Chat()) {
+						if !m.FromBot {
+							mine = m.ID
+						}
+					}
+					if ask != fmt.Sprintf("ask:msg:%d", mine) {
+						t.Errorf("%s: offer %s does not name the person's message %d", lang, ask, mine)
+					}
+				}
+				if !on && ask != "" {
+					t.Errorf("%s, handoff off: offers %s", lang, ask)
+				}
+			}
+		}
+	}
+}
+
+// TestSOSKeyboardComesBackInSafeMode: with safe mode on, the message that carried the 🆘
+// keyboard is deleted with the rest; the next contact after that brings the keyboard back.
+func TestSOSKeyboardComesBackInSafeMode(t *testing.T) {
+	h := handlerstest.Start(t, handlerstest.Options{})
+	p := h.Person(6400, "en")
+	onboard(p, "en")
+	p.Send("/settings")
+	p.Press("sm:1h")
+	p.Send("/menu")
+	n := len(p.Messages())
+	p.Send("/help")
+	for _, m := range p.Messages()[n:] {
+		if len(m.ReplyKeyboard) > 0 {
+			t.Fatal("the keyboard was sent again although its message is still there")
+		}
+	}
+	h.Clock.Add(2 * time.Hour)
+	h.RunJob("safe-mode")
+	n = len(h.API.Messages(p.Chat()))
+	p.Send("/help")
+	found := false
+	for _, m := range h.API.Messages(p.Chat())[n:] {
+		found = found || (m.FromBot && len(m.ReplyKeyboard) > 0)
+	}
+	if !found {
+		t.Error("after safe mode deleted the chat, the next answer did not bring the 🆘 keyboard back")
+	}
+}
+
+// TestTypedTopicAtTheFirstQuestion: the first question of an intake takes a typed topic.
+func TestTypedTopicAtTheFirstQuestion(t *testing.T) {
+	texts := map[string][2]string{"uk": {"метадон", "житло"}, "ru": {"мне нужен метадон", "жильё"}, "en": {"methadone", "housing"}}
+	for i, lang := range uxLangs {
+		h := handlerstest.Start(t, handlerstest.Options{})
+		p := h.Person(int64(6500+i), lang)
+		onboard(p, lang)
+		p.Send("/treatment")
+		p.Send(texts[lang][0])
+		if !p.HasButton("tr:sit:keep") {
+			t.Errorf("%s: typed OST at the first question: %q", lang, p.Last().Text)
+		}
+		p.Send("/humanitarian")
+		p.Send(texts[lang][1])
+		if !p.HasButton("hu:where:ua") {
+			t.Errorf("%s: typed housing at the first question: %q", lang, p.Last().Text)
+		}
+	}
+}
+
+// TestTypedAnswersToButtonQuestions: the medicine and "is it urgent" questions take typed answers.
+func TestTypedAnswersToButtonQuestions(t *testing.T) {
+	texts := map[string][2]string{"uk": {"метадон", "так, терміново"}, "ru": {"субутекс", "да"}, "en": {"methadone", "yes"}}
+	for i, lang := range uxLangs {
+		h := handlerstest.Start(t, handlerstest.Options{})
+		p := h.Person(int64(6600+i), lang)
+		onboard(p, lang)
+		p.Send("/treatment")
+		p.Press("tr:topic:ost")
+		p.Press("tr:sit:start")
+		p.Press("tr:where:ua")
+		p.Press("tr:reg:lviv")
+		p.Send(texts[lang][0])
+		if !p.HasButton("tr:doc:done") {
+			t.Errorf("%s: typed medicine: %q", lang, p.Last().Text)
+		}
+		p.Send("/humanitarian")
+		p.Press("hu:need:food")
+		p.Press("hu:where:ua")
+		p.Press("hu:reg:lviv")
+		p.Send(texts[lang][1])
+		if !p.HasButton("hu:res:svc") || !strings.Contains(p.Last().HTML, h.T(lang, "ux_urgent_note")) {
+			t.Errorf("%s: typed «urgent»: %q", lang, p.Last().Text)
+		}
 	}
 }

@@ -38,6 +38,8 @@ type Options struct {
 	Log io.Writer
 	// Retention overrides the defaults.
 	Retention handlers.Retention
+	// Handoff turns the peer-consultant handoff on (handlers.Deps.Handoff).
+	Handoff bool
 	// Flood is the per-person limit; zero means none (tests press faster than people).
 	Flood bot.Rate
 	// Channels are the post channels (language or "*" → chat_id), as PEERLINE_CHANNELS.
@@ -122,7 +124,7 @@ func (h *Harness) start() {
 	h.App = handlers.New(handlers.Deps{Content: h.Content, Locales: h.Loc, Admins: h.opt.Admins,
 		ConsultantsChat: h.opt.ConsultantsChat, Retention: h.opt.Retention, Log: log, Hours: h.opt.Hours,
 		PostChannels: h.opt.Channels, TZ: h.opt.TZ, ContentDir: h.contentDir,
-		Escalate: h.opt.Escalate, Urgent: h.opt.Urgent})
+		Escalate: h.opt.Escalate, Urgent: h.opt.Urgent, Handoff: h.opt.Handoff})
 	limits := bot.TelegramLimits()
 	limits.Off = !h.opt.Limits && !h.opt.BotLimits
 	h.Bot = bot.New(bot.Config{
