@@ -182,3 +182,27 @@ func TestConsult_ConsultantContactNotRelayed(t *testing.T) {
 		t.Errorf("text after the refused contact: the person has %q", p.Last().Text)
 	}
 }
+
+// TestConsult_OpenCallQuestionBecomesACase: an open call's "ask a question" offers a peer
+// consultant, and pressing it opens a case about the call.
+func TestConsult_OpenCallQuestionBecomesACase(t *testing.T) {
+	d := newDesk(t, fakeapi.Chat{}, handlerstest.Options{Admins: []int64{adminID}})
+	ad := d.h.Person(adminID, "en")
+	onboard(ad, "en")
+	fillCall(t, ad, "2026-12-10 18:00")
+	p := d.person(9441, "ru")
+	p.Send("/menu")
+	p.PressOn(p.Last().ID, "calls")
+	p.Press("call:EHRA-09-01")
+	p.Press("call:EHRA-09-01:ask")
+	if !p.HasButton("ask:call") {
+		t.Fatalf("the call's question screen offers no consultant: %+v", p.Buttons())
+	}
+	p.Press("ask:call")
+	if k := d.caseOf(p); k.Topic != "call" {
+		t.Errorf("case topic: got %q, want call", k.Topic)
+	}
+	if !d.olena.HasButton("ct:" + d.caseOf(p).Code) {
+		t.Error("the consultants got no card")
+	}
+}
