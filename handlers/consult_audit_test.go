@@ -206,3 +206,58 @@ func TestConsult_OpenCallQuestionBecomesACase(t *testing.T) {
 		t.Error("the consultants got no card")
 	}
 }
+
+// TestConsult_NobodyOnShift: in service hours but with nobody on shift, the person is told so
+// honestly, the case still queues, and the overdose card comes at once.
+func TestConsult_NobodyOnShift(t *testing.T) {
+	d := newDesk(t, fakeapi.Chat{}, handlerstest.Options{})
+	h := d.h
+	d.olena.Send("/off")
+	d.taras.Send("/off")
+	p := d.person(9451, "uk")
+	p.Press("ask:gen")
+	k := d.caseOf(p)
+	if k.State != store.CaseQueued {
+		t.Fatalf("the case does not queue: %+v", k)
+	}
+	want := stripTags(h.T("uk", "consult_queued_nobody", map[string]any{"Code": k.Code, "Pos": 1, "Wait": 0}))
+	opioid, _ := h.Content.Card("opioid")
+	var told, card bool
+	for _, m := range p.Messages() {
+		told = told || m.Text == want
+		card = card || strings.Contains(m.Text, stripTags(opioid.Title.In("uk")))
+	}
+	if !told || !card {
+		t.Errorf("nobody on shift: told=%v card=%v; last %q", told, card, p.Last().Text)
+	}
+	d.olena.Send("/on")
+	if !d.olena.HasButton("ct:" + k.Code) {
+		t.Error("a consultant coming on shift got no card for the waiting case")
+	}
+}
+
+// TestConsult_UnroutableMessageGoesNowhere: a consultant holding a case but with no active one
+// writes a message that is not a reply: it reaches nobody, and they are told why, with the case
+// buttons.
+func TestConsult_UnroutableMessageGoesNowhere(t *testing.T) {
+	d := newDesk(t, fakeapi.Chat{}, handlerstest.Options{})
+	h := d.h
+	a, b := d.person(9461, "en"), d.person(9462, "en")
+	a.Press("ask:gen")
+	b.Press("ask:gen")
+	ka, kb := d.caseOf(a), d.caseOf(b)
+	d.olena.Press("ct:" + ka.Code)
+	d.olena.Press("ct:" + kb.Code)
+	d.olena.Send("/release " + kb.Code) // the active case goes back to the queue
+	d.olena.Send("who gets this?")
+	for _, p := range []*handlerstest.Person{a, b} {
+		for _, m := range p.Messages() {
+			if m.Text == "who gets this?" {
+				t.Errorf("an unroutable message reached person %d", p.U.ID)
+			}
+		}
+	}
+	if got, want := d.olena.Last().Text, h.T("en", "consult_unroutable_none"); got != want || !d.olena.HasButton("cs:"+ka.Code) {
+		t.Errorf("the consultant was told %q, want %q with the case buttons", got, want)
+	}
+}
