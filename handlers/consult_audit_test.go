@@ -261,3 +261,20 @@ func TestConsult_UnroutableMessageGoesNowhere(t *testing.T) {
 		t.Errorf("the consultant was told %q, want %q with the case buttons", got, want)
 	}
 }
+
+// TestConsult_TakenCaseEndsTheFormOpenedWhileWaiting: a person opens the treatment finder while
+// waiting; once a consultant takes the case, what they type goes to the consultant, not to the
+// form.
+func TestConsult_TakenCaseEndsTheFormOpenedWhileWaiting(t *testing.T) {
+	d := newDesk(t, fakeapi.Chat{}, handlerstest.Options{})
+	p := d.person(9471, "en")
+	p.Press("ask:gen")
+	k := d.caseOf(p)
+	p.Send("/menu")
+	p.PressOn(p.Last().ID, "tr:start")
+	d.olena.Press("ct:" + k.Code)
+	p.Send("I am in Kyiv")
+	if got := d.olena.Last(); got.Text != "I am in Kyiv" || got.CopiedFrom == nil {
+		t.Errorf("the person's answer did not reach the consultant: the consultant's chat ends with %q", got.Text)
+	}
+}

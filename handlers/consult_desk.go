@@ -330,6 +330,11 @@ func (a *App) take(c *bot.Ctx, s store.Staff, k store.Case) error {
 	if err := c.Tx.PutCase(k); err != nil {
 		return err
 	}
+	// A form the person opened while waiting ends: what they write now is for the consultant
+	// (a form would take it as an answer, and the consultant would never see it).
+	if err := c.Tx.DeleteConversation(k.Person); err != nil {
+		return err
+	}
 	c.Send(bot.Message{ChatID: k.Person, Text: a.loc.T(k.Lang, "consult_taken", map[string]any{"Name": esc(s.Pseudonym)}),
 		Keyboard: bot.Keyboard{bot.Row(bot.Btn(a.loc.T(k.Lang, "consult_btn_end"), "ce:"+k.Code))}})
 	return nil
