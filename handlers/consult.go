@@ -1043,18 +1043,37 @@ func (a *App) relayEdit(c *bot.Ctx) (bot.Next, error) {
 	return bot.Stay(), nil
 }
 
-// caseForgotten runs when a person with an open case erases their data: the consultant is
-// told that the person has left, the copies in their private chat are deleted, the topic is
-// closed; ErasePerson then removes every record of the case.
+// caseForgotten runs when a person erases their data: for an open case the consultant is told
+// that the person has left and the copies in their private chat are deleted; in the forum every
+// topic of the person's cases, open or closed, is deleted now (the case records go with
+// ErasePerson, so the retention job could never find those topics later). ErasePerson then
+// removes every record of the cases.
 func (a *App) caseForgotten(c *bot.Ctx) error {
-	k, found, err := c.Tx.CaseOfPerson(c.ChatID)
-	if err != nil || !found {
+	all, err := c.Tx.Cases(func(k *store.Case) bool { return k.Person == c.ChatID })
+	if err != nil {
 		return err
 	}
-	if k.State == store.CaseTaken {
-		a.deskNotice(c.Tx, c.Out, k, "consult_person_left", nil)
-		a.closeWorkspace(c.Tx, c.Out, k)
+	forum := a.forumMode(c.Tx)
+	for _, k := range all {
+		hasTopic := forum && k.Thread > 0 && !k.ThreadLost
+		if k.Open() {
+			if k.State == store.CaseTaken {
+				if hasTopic {
+					// Told in the general topic: the case's topic is about to go.
+					c.Send(bot.Message{ChatID: a.consChat, Text: a.loc.T(a.groupLang(), "consult_person_left", map[string]any{"Code": k.Code})})
+				} else {
+					a.deskNotice(c.Tx, c.Out, k, "consult_person_left", nil)
+					a.closeWorkspace(c.Tx, c.Out, k)
+				}
+			}
+			a.updateCards(c.Tx, c.Out, k, "consult_card_left", nil)
+			if err := count(c.Tx, c.Now, "cases_forgotten"); err != nil {
+				return err
+			}
+		}
+		if hasTopic {
+			c.Out.DeleteTopic(a.consChat, bot.Thread{ID: k.Thread})
+		}
 	}
-	a.updateCards(c.Tx, c.Out, k, "consult_card_left", nil)
-	return count(c.Tx, c.Now, "cases_forgotten")
+	return nil
 }

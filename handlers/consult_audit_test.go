@@ -278,3 +278,47 @@ func TestConsult_TakenCaseEndsTheFormOpenedWhileWaiting(t *testing.T) {
 		t.Errorf("the person's answer did not reach the consultant: the consultant's chat ends with %q", got.Text)
 	}
 }
+
+// TestConsult_ForgetDeletesTheForumTopics: /forget erases the case records, so the retention job
+// could never find their topics: every topic of the person's cases — the open one and one closed
+// earlier — is deleted at once, with the copies of their messages; the consultants are told in
+// the general topic.
+func TestConsult_ForgetDeletesTheForumTopics(t *testing.T) {
+	d := newDesk(t, forum, handlerstest.Options{})
+	h := d.h
+	p := d.person(9481, "en")
+	p.Press("ask:gen")
+	k1 := d.caseOf(p)
+	d.pressIn(d.olena.U, forum.ID, "ct:"+k1.Code)
+	p.Send("an earlier secret")
+	p.Send("/end")
+	p.PressOn(p.Last().ID, "cr:"+k1.Code+":4")
+	p.Send("/menu")
+	p.PressOn(p.Last().ID, "ask:gen")
+	k2 := d.caseOf(p)
+	d.pressIn(d.taras.U, forum.ID, "ct:"+k2.Code)
+	p.Send("a later secret")
+	threads := []int{d.loadCase(k1.Code).Thread, d.loadCase(k2.Code).Thread}
+
+	p.Send("/forget")
+	p.Press("fg:yes")
+	for _, tp := range h.API.Topics(forum.ID) {
+		if slices.Contains(threads, tp.ID) && !tp.Deleted {
+			t.Errorf("topic %q is still there after /forget", tp.Name)
+		}
+	}
+	for _, m := range h.API.Messages(forum.ID) {
+		if (m.Text == "an earlier secret" || m.Text == "a later secret") && !m.Deleted {
+			t.Errorf("%q is still in the consultants' group after /forget", m.Text)
+		}
+	}
+	told := false
+	for _, m := range h.API.BotMessages(forum.ID) {
+		if m.ThreadID == 0 && !m.Deleted && m.Text == stripTags(h.T("uk", "consult_person_left", map[string]any{"Code": k2.Code})) {
+			told = true
+		}
+	}
+	if !told {
+		t.Error("the consultants were not told in the general topic that the person has left")
+	}
+}
