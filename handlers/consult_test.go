@@ -567,6 +567,8 @@ func TestConsult_OutOfHoursUrgentAndEscalation(t *testing.T) {
 	if n := d.counter("cases_escalated"); n != 2 {
 		t.Errorf("alerts after 20 min: %d, want 2", n)
 	}
+	d.checkNothingIdentifies(first, plainGroup.ID, d.olena.U.ID, d.taras.U.ID)
+	d.checkNothingIdentifies(second, plainGroup.ID, d.olena.U.ID, d.taras.U.ID)
 }
 
 // TestConsult_ForgetDuringCase: /forget during an open case tells the consultant the person has
@@ -657,6 +659,7 @@ func TestConsult_PlainGroup(t *testing.T) {
 	if got, _ := h.API.LastBotMessage(plainGroup.ID); !strings.Contains(got.Text, "Taras") {
 		t.Errorf("group card not updated: %q", got.Text)
 	}
+	d.checkNothingIdentifies(p, plainGroup.ID, d.olena.U.ID, d.taras.U.ID)
 }
 
 // TestConsult_RestartMidConversation: the bot stops while the person's messages are in flight;
