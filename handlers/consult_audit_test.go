@@ -322,3 +322,37 @@ func TestConsult_ForgetDeletesTheForumTopics(t *testing.T) {
 		t.Error("the consultants were not told in the general topic that the person has left")
 	}
 }
+
+// TestConsult_HolderBlockedTheBot: the consultant holding a case blocks the bot (private
+// workspace). What the person writes then is not lost: the case goes back to the queue with the
+// message kept, the person is told, the consultant goes off shift, and whoever takes the case
+// gets the message.
+func TestConsult_HolderBlockedTheBot(t *testing.T) {
+	d := newDesk(t, fakeapi.Chat{}, handlerstest.Options{})
+	h := d.h
+	p := d.person(9491, "uk")
+	p.Press("ask:gen")
+	k := d.caseOf(p)
+	d.olena.Press("ct:" + k.Code)
+	h.API.Block(d.olena.Chat())
+	msg := h.API.SendText(p.U, "мені дуже погано, допоможіть")
+	h.Settle()
+	h.RunJob("relay-albums")
+
+	got := d.loadCase(k.Code)
+	if got.State != store.CaseQueued || got.Previous != d.olena.U.ID || !slices.Contains(got.Pending, msg.ID) {
+		t.Fatalf("after the holder blocked the bot: %+v; want back in the queue with the message pending", got)
+	}
+	if want := h.T("uk", "consult_released_person", map[string]any{"Pos": 1}); p.Last().Text != stripTags(want) {
+		t.Errorf("the person was told %q, want %q", p.Last().Text, want)
+	}
+	var s store.Staff
+	_ = h.DB.View(func(tx *store.Tx) error { s, _, _ = tx.Staff(d.olena.U.ID); return nil })
+	if s.OnShift {
+		t.Error("the consultant who blocked the bot is still on shift")
+	}
+	d.taras.Press("ct:" + k.Code)
+	if last := d.taras.Last(); last.Text != "мені дуже погано, допоможіть" || last.CopiedFrom == nil {
+		t.Errorf("the consultant who took the case over got %q, want the person's message", last.Text)
+	}
+}
