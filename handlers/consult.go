@@ -103,6 +103,9 @@ func (a *App) handBack(tx *store.Tx, out *bot.Out, s store.Staff, now time.Time)
 		return err
 	}
 	for _, k := range held {
+		if !a.forumMode(tx) {
+			a.clearCopies(tx, out, k, s.UserID) // the case leaves the removed consultant's phone
+		}
 		k.State, k.Previous, k.Consultant, k.Offer, k.Cards = store.CaseQueued, s.UserID, 0, 0, nil
 		if a.forumMode(tx) && k.Thread > 0 && !k.ThreadLost {
 			out.EditTopic(a.consChat, bot.Thread{ID: k.Thread}, a.topicName(k))

@@ -356,3 +356,47 @@ func TestConsult_HolderBlockedTheBot(t *testing.T) {
 		t.Errorf("the consultant who took the case over got %q, want the person's message", last.Text)
 	}
 }
+
+// TestConsult_CaseLeavingAConsultantLeavesTheirPhone: when a case leaves a consultant (release,
+// an accepted transfer), its messages in their private chat are deleted at once, as at a close;
+// the person's chat keeps everything and the new holder's chat gets what follows.
+func TestConsult_CaseLeavingAConsultantLeavesTheirPhone(t *testing.T) {
+	d := newDesk(t, fakeapi.Chat{}, handlerstest.Options{})
+	h := d.h
+	p := d.person(9495, "en")
+	p.Press("ask:gen")
+	k := d.caseOf(p)
+	still := func(c *handlerstest.Person, texts ...string) []string {
+		var out []string
+		for _, m := range h.API.Messages(c.Chat()) {
+			if slices.Contains(texts, m.Text) && !m.Deleted {
+				out = append(out, m.Text)
+			}
+		}
+		return out
+	}
+
+	d.olena.Press("ct:" + k.Code)
+	p.Send("first secret")
+	d.olena.Send("olena answers")
+	d.olena.Send("/release")
+	if got := still(d.olena, "first secret", "olena answers"); len(got) != 0 {
+		t.Errorf("after /release the consultant's chat still has %q", got)
+	}
+
+	d.taras.Press("ct:" + k.Code)
+	p.Send("second secret")
+	d.taras.Send("taras answers")
+	d.taras.Send("/transfer Olena")
+	d.olena.Press("cx:" + k.Code + ":y")
+	if got := still(d.taras, "second secret", "taras answers"); len(got) != 0 {
+		t.Errorf("after the transfer the previous consultant's chat still has %q", got)
+	}
+	p.Send("third")
+	if got := still(d.olena, "third"); len(got) != 1 {
+		t.Error("the new holder did not get the next message")
+	}
+	if got := still(p, "olena answers", "taras answers"); len(got) != 2 {
+		t.Errorf("the person's chat lost the answers: has %q", got)
+	}
+}

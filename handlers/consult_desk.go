@@ -516,6 +516,9 @@ func (a *App) releaseCmd(c *bot.Ctx) (bot.Next, error) {
 	if err := count(c.Tx, c.Now, "cases_released"); err != nil {
 		return bot.Stay(), err
 	}
+	if !a.forumMode(c.Tx) {
+		a.clearCopies(c.Tx, c.Out, k, s.UserID) // the case leaves this consultant's phone
+	}
 	if cur, _ := c.Tx.ActiveCase(s.UserID); cur == k.Code {
 		if err := c.Tx.SetActiveCase(s.UserID, ""); err != nil {
 			return bot.Stay(), err
@@ -615,6 +618,9 @@ func (a *App) transferAnswer(c *bot.Ctx) (bot.Next, error) {
 	c.Answer(a.t(c, "consult_took", map[string]any{"Code": k.Code}))
 	if err := count(c.Tx, c.Now, "cases_transferred"); err != nil {
 		return bot.Stay(), err
+	}
+	if !a.forumMode(c.Tx) {
+		a.clearCopies(c.Tx, c.Out, k, from) // the case leaves the previous consultant's phone
 	}
 	k.Previous, k.Consultant = from, s.UserID
 	if err := c.Tx.PutCase(k); err != nil {
@@ -777,6 +783,13 @@ func (a *App) closeWorkspace(tx *store.Tx, out *bot.Out, k store.Case) {
 	if cur, _ := tx.ActiveCase(k.Consultant); cur == k.Code {
 		_ = tx.SetActiveCase(k.Consultant, "")
 	}
+	a.clearCopies(tx, out, k, 0)
+}
+
+// clearCopies deletes the case's messages in consultants' private chats — in every one, or
+// only in chat `only` (a consultant the case leaves: release, transfer, removal) — within
+// Telegram's 48-hour window: a consultant's phone can be seized too.
+func (a *App) clearCopies(tx *store.Tx, out *bot.Out, k store.Case, only int64) {
 	pairs, err := tx.PairsOf(k.Code)
 	if err != nil {
 		return
@@ -784,7 +797,7 @@ func (a *App) closeWorkspace(tx *store.Tx, out *bot.Out, k store.Case) {
 	byChat := map[int64][]int{}
 	cutoff := out.Now().Add(-47 * time.Hour).Unix()
 	for _, p := range pairs {
-		if !p.ToPerson || p.SelfChat <= 0 || p.At < cutoff {
+		if !p.ToPerson || p.SelfChat <= 0 || p.At < cutoff || only != 0 && p.SelfChat != only {
 			continue // the person's side stays; only consultants' private chats are cleared
 		}
 		byChat[p.SelfChat] = append(byChat[p.SelfChat], p.SelfID)
@@ -792,7 +805,7 @@ func (a *App) closeWorkspace(tx *store.Tx, out *bot.Out, k store.Case) {
 	// The case's header and private cards go too: they name its code, topic and place.
 	for _, refs := range [][]string{headerRefs(k), cardRefs(k)} {
 		for _, name := range refs {
-			if r, found, err := tx.Ref(name); err == nil && found && r.ChatID > 0 && r.At >= cutoff {
+			if r, found, err := tx.Ref(name); err == nil && found && r.ChatID > 0 && r.At >= cutoff && (only == 0 || r.ChatID == only) {
 				byChat[r.ChatID] = append(byChat[r.ChatID], r.MessageID)
 			}
 		}
