@@ -394,7 +394,7 @@ func (a *App) tellQueued(c *bot.Ctx, k store.Case) {
 	open := a.cons.hours == nil || a.cons.hours.Open(c.Now)
 	switch {
 	case !open:
-		data["When"] = a.cons.hours.NextOpen(c.Now).Format("02.01 15:04")
+		data["When"] = a.cons.hours.NextOpen(c.Now).Format("02.01 15:04 MST") // the zone: people write from several
 		c.Reply(a.t(c, "consult_queued_closed", data), kb)
 	case len(a.onShift(c.Tx)) == 0:
 		c.Reply(a.t(c, "consult_queued_nobody", data), kb)

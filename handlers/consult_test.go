@@ -510,7 +510,7 @@ func TestConsult_OutOfHoursUrgentAndEscalation(t *testing.T) {
 	first.Press("ask:gen")
 	k1 := d.caseOf(first)
 	msgs := first.Messages()
-	if got := msgs[len(msgs)-2].Text; !strings.Contains(got, "29.11 09:00") {
+	if got := msgs[len(msgs)-2].Text; !strings.Contains(got, "29.11 09:00 UTC") { // with its time zone
 		t.Errorf("out of hours: the next shift is not named: %q", got)
 	}
 	opioid, _ := h.Content.Card("opioid")
