@@ -400,3 +400,27 @@ func TestConsult_CaseLeavingAConsultantLeavesTheirPhone(t *testing.T) {
 		t.Errorf("the person's chat lost the answers: has %q", got)
 	}
 }
+
+// TestConsult_UndeliveredInTheForumTopic: in the forum, when the person has blocked the bot, the
+// consultant is told in the case's topic (in the group's language) and the case is marked
+// unreachable; nothing is dropped silently.
+func TestConsult_UndeliveredInTheForumTopic(t *testing.T) {
+	d := newDesk(t, forum, handlerstest.Options{})
+	h := d.h
+	p := d.person(9497, "ru")
+	p.Press("ask:gen")
+	k := d.caseOf(p)
+	d.pressIn(d.olena.U, forum.ID, "ct:"+k.Code)
+	thread := d.loadCase(k.Code).Thread
+	h.API.Block(p.Chat())
+	h.API.SendTextInTopic(forum, thread, d.olena.U, "are you there?")
+	h.Settle()
+	want := stripTags(h.T("uk", "consult_undelivered", map[string]any{"Code": k.Code}))
+	got := d.inTopic(thread)
+	if last := got[len(got)-1]; last.Text != want {
+		t.Errorf("the topic ends with %q, want %q", last.Text, want)
+	}
+	if !d.loadCase(k.Code).Unreachable {
+		t.Error("the case is not marked unreachable")
+	}
+}
