@@ -1,8 +1,10 @@
 package handlers_test
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/ehra/peerline/bot/fakeapi"
@@ -151,4 +153,51 @@ func messageIn(h *handlerstest.Harness, chat int64, id int) fakeapi.Message {
 		}
 	}
 	return fakeapi.Message{}
+}
+
+// TestRelay_LocationOutsideCase: a location or a contact sent outside a case, in each language,
+// is never offered to a consultant ("Shall I pass it on?" would send where or who the person is
+// with one press): the person is told what it reveals and that it stays in this chat, with the
+// plain "talk to a consultant" button when the handoff is on; nothing opens a case and nothing
+// is copied.
+func TestRelay_LocationOutsideCase(t *testing.T) {
+	for _, handoff := range []bool{true, false} {
+		for i, lang := range []string{"uk", "ru", "en"} {
+			for _, kind := range []string{"location", "contact"} {
+				t.Run(fmt.Sprintf("handoff=%v/%s/%s", handoff, lang, kind), func(t *testing.T) {
+					h := handlerstest.Start(t, handlerstest.Options{Handoff: handoff})
+					p := h.Person(int64(9800+i), lang)
+					p.Send("/start")
+					p.Press("lang:" + lang)
+					p.Press("onb:ok")
+					want := h.T(lang, "relay_location_kept")
+					if kind == "contact" {
+						h.API.SendContact(p.U, "+380501234567")
+						want = h.T(lang, "relay_contact_kept")
+					} else {
+						h.API.SendLocation(p.U, 50.45, 30.52)
+					}
+					h.Settle()
+					got := p.Last()
+					if !strings.Contains(got.Text, want) {
+						t.Errorf("answer: got %q, want it to say %q", got.Text, want)
+					}
+					if hint := h.T(lang, "relay_share_handoff"); strings.Contains(got.Text, hint) != handoff {
+						t.Errorf("answer %q: the handoff hint shown=%v, want %v", got.Text, !handoff, handoff)
+					}
+					for _, b := range p.Buttons() {
+						if strings.HasPrefix(b.Data, "ask:msg:") {
+							t.Errorf("the %s is offered to a consultant: button %q", kind, b.Data)
+						}
+					}
+					if got, want := p.HasButton("ask:gen"), handoff; got != want {
+						t.Errorf("'talk to a consultant' button: got %v, want %v", got, want)
+					}
+					if n := len(h.API.CallsTo("copyMessage")); n != 0 {
+						t.Errorf("copies made: %d", n)
+					}
+				})
+			}
+		}
+	}
 }
