@@ -1,9 +1,11 @@
 package handlers_test
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/ehra/peerline/content"
 	"github.com/ehra/peerline/handlers/handlerstest"
 )
 
@@ -33,3 +35,60 @@ func TestCard_NumbersBeforeTheSteps(t *testing.T) {
 		}
 	}
 }
+
+// TestHandoff_ButtonOnlyWhereItWorks: the places the content review found promising a consultant
+// (a treatment result, a humanitarian result, the suicide-support screen, the combination
+// checker's "no data" answer)
+// show the "Talk to a peer consultant" button when the handoff is on, and neither the button nor
+// a promise when it is off, in each language.
+func TestHandoff_ButtonOnlyWhereItWorks(t *testing.T) {
+	urgent := map[string]string{"uk": "хочу вкоротити собі віку", "ru": "хочу умереть", "en": "I want to kill myself"}
+	var noData []string // a pair the checker has no data on
+	cc := content.MustLoad()
+	items := cc.ComboItems()
+	for i := 0; i < len(items) && noData == nil; i++ {
+		for j := i + 1; j < len(items); j++ {
+			if cc.Combo(items[i].ID, items[j].ID).Level == content.LevelNoData {
+				noData = []string{items[i].ID, items[j].ID}
+				break
+			}
+		}
+	}
+	if noData == nil {
+		t.Fatal("no pair without data")
+	}
+	for _, on := range []bool{false, true} {
+		h := handlerstest.Start(t, handlerstest.Options{Handoff: on})
+		for i, lang := range uxLangs {
+			p := h.Person(int64(7200+10*i), lang)
+			onboard(p, lang)
+			check := func(where, data string) {
+				t.Helper()
+				if got := p.HasButton(data); got != on {
+					t.Errorf("handoff %v, %s (%s): button %s shown %v, want %v", on, where, lang, data, got, on)
+				}
+				if !on && ux2Promise.MatchString(p.Last().Text) {
+					t.Errorf("handoff off, %s (%s): promises a consultant: %q", where, lang, p.Last().Text)
+				}
+			}
+			resultOf(t, p, "tr:where:abroad", "tr:cty:PL", "tr:city:warsaw")
+			p.Press("tr:res:now")
+			check("OST result", "ask:ost")
+			p.Send("/humanitarian")
+			p.Press("hu:need:food")
+			p.Press("hu:where:ua")
+			p.Press("hu:reg:lviv")
+			p.Press("hu:urg:no")
+			check("humanitarian result", "ask:hum")
+			p.Send(urgent[lang])
+			check("suicide-support screen", "ask:gen")
+			p.Send("/combo")
+			p.Press("cmb:" + noData[0])
+			p.Press("cmb:" + noData[0] + ":" + noData[1])
+			check("combination answer with no data", "ask:combo")
+		}
+	}
+}
+
+// ux2Promise matches a mention of a peer consultant a person could reach through the bot.
+var ux2Promise = regexp.MustCompile(`(?i)консультант\pL* у цьому боті|консультант\pL* в этом боте|consultant in this bot|рівн\pL* консультант|равн\pL* консультант|консультант\pL*-рівн|консультант\pL*-равн|peer consultant|пір-консультант`)
