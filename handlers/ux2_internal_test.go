@@ -1,0 +1,33 @@
+package handlers
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ehra/peerline/bot"
+)
+
+// TestServiceText_LanguagesNamed: a service's languages are named in the reader's language
+// ("Czech", not "cs"), and every language code the directory uses has a name in uk, ru and en.
+func TestServiceText_LanguagesNamed(t *testing.T) {
+	a := newTestApp(t, false)
+	want := map[string]string{"uk": "🗣 чеська", "ru": "🗣 чешский", "en": "🗣 Czech"}
+	for lang, w := range want {
+		c := &bot.Ctx{Lang: lang, Now: time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)}
+		for i := range a.content.Directory.Services {
+			s := &a.content.Directory.Services[i]
+			for _, code := range s.Languages {
+				if _, err := a.loc.Render(lang, "ux2_lang_"+code); err != nil {
+					t.Errorf("%s (%s): no name for language %q", s.ID, lang, code)
+				}
+			}
+			if s.ID != "cz-addiction-line" {
+				continue
+			}
+			if got := a.serviceText(c, s); !strings.Contains(got, w) || !strings.Contains(got, s.Hours.In(lang)) {
+				t.Errorf("%s (%s): got %q, want %q and the hours", s.ID, lang, got, w)
+			}
+		}
+	}
+}
