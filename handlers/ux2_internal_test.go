@@ -31,3 +31,37 @@ func TestServiceText_LanguagesNamed(t *testing.T) {
 		}
 	}
 }
+
+// knownErrors are wording errors a language review found once in uk or ru texts (calques, wrong
+// forms, the other OST term, "сайт" for a treatment site); none may come back, in a UI string or
+// in shown content.
+var knownErrors = map[string][]string{
+	"uk": {"просто зараз", "Задовго", "Закоротко", "на це питання", "Спите", "Не колете", "Небезпека просто", "сайт ЗПТ", "сайту виписку", "новому сайту", "Ніхто з вас не бачить", "Уколіть"},
+	"ru": {"ОЗТ", "сайт ЗПТ", "сайта выписку", "новому сайту", "Никто из вас не видит", "Я не вижу фото, голосовые"},
+}
+
+// TestTexts_NoKnownLanguageErrors: see knownErrors.
+func TestTexts_NoKnownLanguageErrors(t *testing.T) {
+	a := newTestApp(t, false)
+	for lang, bad := range knownErrors {
+		for _, k := range a.loc.Keys(lang) {
+			for _, b := range bad {
+				if s := a.loc.T(lang, k); strings.Contains(s, b) {
+					t.Errorf("%s %s contains %q", lang, k, b)
+				}
+			}
+		}
+	}
+	a.content.ShownStrings(func(where, s string) {
+		for lang, bad := range knownErrors {
+			if !strings.HasSuffix(where, "."+lang) {
+				continue
+			}
+			for _, b := range bad {
+				if strings.Contains(s, b) {
+					t.Errorf("%s contains %q", where, b)
+				}
+			}
+		}
+	})
+}
