@@ -82,6 +82,10 @@ func TestHandoff_ButtonOnlyWhereItWorks(t *testing.T) {
 			check("humanitarian result", "ask:hum")
 			p.Send(urgent[lang])
 			check("suicide-support screen", "ask:gen")
+			// 7333 is a Ukrainian short number: the screen says it does not work from abroad.
+			if !strings.Contains(p.Last().Text, "SIM") {
+				t.Errorf("suicide-support screen (%s): 7333 without the foreign-SIM caveat: %q", lang, p.Last().Text)
+			}
 			p.Send("/combo")
 			p.Press("cmb:" + noData[0])
 			p.Press("cmb:" + noData[0] + ":" + noData[1])
