@@ -36,3 +36,49 @@ func TestFirstAid_NotBreathingMeansCompressions(t *testing.T) {
 		}
 	}
 }
+
+// TestSteps_RulesAbroadAsTheReviewSays: the rules abroad that had changed stay corrected — every
+// sentence saying that EU temporary protection gives access to healthcare also gives its current end date and says to check for an
+// extension, Germany's entry names the health-insurance fund through the Jobcenter and the
+// voucher for arrivals after 1 April 2025, Poland's names the limits and NFZ — and each of these
+// country rules carries an "as of" date.
+func TestSteps_RulesAbroadAsTheReviewSays(t *testing.T) {
+	c := MustLoad()
+	tp := map[string][2]string{
+		"uk": {"доступ до медичної допомоги", "4 березня 2027"},
+		"ru": {"доступ к медицинской помощи", "4 марта 2027"},
+		"en": {"access to healthcare", "4 March 2027"},
+	}
+	want := map[string]map[string][]string{
+		"ost-germany": {"uk": {"Krankenkasse", "Jobcenter", "1 квітня 2025", "Behandlungsschein"}, "ru": {"Krankenkasse", "Jobcenter", "1 апреля 2025", "Behandlungsschein"}, "en": {"Krankenkasse", "Jobcenter", "1 April 2025", "Behandlungsschein"}},
+		"ost-poland":  {"uk": {"NFZ"}, "ru": {"NFZ"}, "en": {"NFZ", "since 2025", "January 2026"}},
+	}
+	n := 0
+	for _, s := range c.Steps {
+		for lang, pair := range tp {
+			body := s.Body(lang, false)
+			if strings.Contains(body, pair[0]) {
+				n++
+				if !strings.Contains(body, pair[1]) {
+					t.Errorf("%s (%s): temporary protection without its end date %q", s.ID, lang, pair[1])
+				}
+			}
+		}
+		if byLang, ok := want[s.ID]; ok {
+			if s.AsOf.IsZero() {
+				t.Errorf("%s: no as_of date", s.ID)
+			}
+			for lang, phrases := range byLang {
+				for _, p := range phrases {
+					if !strings.Contains(s.Body(lang, false), p) {
+						t.Errorf("%s (%s) lacks %q", s.ID, lang, p)
+					}
+				}
+			}
+			delete(want, s.ID)
+		}
+	}
+	if n < 3 || len(want) > 0 {
+		t.Errorf("temporary protection mentioned %d times; entries not found: %v", n, want)
+	}
+}
