@@ -82,3 +82,24 @@ func TestSteps_RulesAbroadAsTheReviewSays(t *testing.T) {
 		t.Errorf("temporary protection mentioned %d times; entries not found: %v", n, want)
 	}
 }
+
+// TestCombo_MDRTBWithMethadone: drug-resistant TB medicines with methadone name the QT risk's
+// remedy (an ECG) in each language, and the item lists the four medicines people will recognise.
+func TestCombo_MDRTBWithMethadone(t *testing.T) {
+	c := MustLoad()
+	ans := c.Combo("methadone", "tb-mdr")
+	for lang, ecg := range map[string]string{"uk": "ЕКГ", "ru": "ЭКГ", "en": "ECG"} {
+		if !strings.Contains(ans.Instead.In(lang), ecg) {
+			t.Errorf("methadone + tb-mdr (%s): no %s in %q", lang, ecg, ans.Instead.In(lang))
+		}
+	}
+	it, ok := c.ComboItem("tb-mdr")
+	if !ok {
+		t.Fatal("no item tb-mdr")
+	}
+	for _, drug := range []string{"Bedaquiline", "clofazimine", "moxifloxacin", "delamanid"} {
+		if !strings.Contains(it.About.In("en"), drug) {
+			t.Errorf("tb-mdr does not name %s", drug)
+		}
+	}
+}
