@@ -5,7 +5,8 @@ import (
 	"testing"
 )
 
-// TestFirstAid_NotBreathingMeansCompressions: on the opioid and spice cards, the paragraph or step
+// TestFirstAid_NotBreathingMeansCompressions: every card says to press on the chest (30 presses);
+// on the opioid and spice cards, the paragraph or step
 // for a person who is not breathing (or only gasping) says to press on the chest, and no card makes
 // compressions wait for "not moving" as well (an unconscious person never moves; a twitching one
 // would be left without CPR). Rescue breaths alone are only for someone who still breathes, slowly.
@@ -14,6 +15,14 @@ func TestFirstAid_NotBreathingMeansCompressions(t *testing.T) {
 	notBreathing := map[string]string{"uk": "Не дихає", "ru": "Не дышит", "en": "Not breathing"}
 	press := map[string]string{"uk": "натискайте на грудну клітку", "ru": "надавливайте на грудную клетку", "en": "chest compressions"}
 	notMoving := map[string]string{"uk": "не рухається", "ru": "не двигается", "en": "not moving"}
+	// Every card (a stimulant overdose can stop the heart too) says to press on the chest, 30 times.
+	for _, card := range c.FirstAid {
+		for lang, p := range press {
+			if body := card.Body.In(lang); !strings.Contains(body, p) || !strings.Contains(body, "30 ") {
+				t.Errorf("%s (%s): no chest compressions (%q, 30)", card.ID, lang, p)
+			}
+		}
+	}
 	for _, id := range []string{"opioid", "spice"} {
 		card, _ := c.Card(id)
 		for lang, head := range notBreathing {
