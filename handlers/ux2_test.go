@@ -96,3 +96,41 @@ func TestHandoff_ButtonOnlyWhereItWorks(t *testing.T) {
 
 // ux2Promise matches a mention of a peer consultant a person could reach through the bot.
 var ux2Promise = regexp.MustCompile(`(?i)консультант\pL* у цьому боті|консультант\pL* в этом боте|consultant in this bot|рівн\pL* консультант|равн\pL* консультант|консультант\pL*-рівн|консультант\pL*-равн|peer consultant|пір-консультант`)
+
+// TestCard_CountryFromTheIntakeInProgress: a person who has told an intake where they are (and
+// has not saved it as a setting) gets that country's numbers first on the overdose card while the
+// intake is open; after it is cancelled the card is back to Ukraine's. Nothing is stored.
+func TestCard_CountryFromTheIntakeInProgress(t *testing.T) {
+	h := handlerstest.Start(t, handlerstest.Options{})
+	for i, lang := range uxLangs {
+		p := h.Person(int64(7300+i), lang)
+		onboard(p, lang)
+		p.Send("/treatment")
+		p.Press("tr:topic:ost")
+		p.Press("tr:sit:keep")
+		p.Press("tr:where:abroad")
+		p.Press("tr:cty:PL")
+		p.Send("/overdose")
+		pl, _ := h.Content.Country("PL")
+		card := p.Last().Text
+		if !strings.Contains(card, pl.Name.In(lang)) || !strings.Contains(card, "999") || strings.Contains(card, "103") {
+			t.Errorf("%s: card during an intake in Poland: want Poland's numbers and not Ukraine's, got %q", lang, numbersOf(card))
+		}
+		p.Send("/humanitarian")
+		p.Press("hu:need:food")
+		p.Press("hu:where:abroad")
+		p.Send("Atlantis") // a country the bot does not know: 112 only, not Ukraine's numbers
+		p.Send("/overdose")
+		if card := p.Last().Text; strings.Contains(card, "103") || !strings.Contains(card, "112") {
+			t.Errorf("%s: card during an intake in an unknown country: want 112 only, got %q", lang, numbersOf(card))
+		}
+		p.Send("/cancel")
+		p.Send("/overdose")
+		if card := p.Last().Text; !strings.Contains(card, "103") {
+			t.Errorf("%s: card after the intake was cancelled: want Ukraine's numbers, got %q", lang, numbersOf(card))
+		}
+	}
+}
+
+// numbersOf is the card's title and numbers lines (its first paragraph).
+func numbersOf(card string) string { return strings.SplitN(card, "\n\n", 2)[0] }
