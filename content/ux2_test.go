@@ -23,6 +23,13 @@ func TestFirstAid_NotBreathingMeansCompressions(t *testing.T) {
 			}
 		}
 	}
+	// The wait for naloxone is not idle: step 2 sends the reader on to breathing or compressions.
+	opioid, _ := c.Card("opioid")
+	for lang, w := range map[string]string{"uk": "Поки чекаєте, виконуйте крок 3 або 4", "ru": "Пока ждёте, выполняйте шаг 3 или 4", "en": "While you wait, do step 3 or 4"} {
+		if !strings.Contains(opioid.Body.In(lang), w) {
+			t.Errorf("opioid (%s): step 2 does not say what to do while waiting (%q)", lang, w)
+		}
+	}
 	for _, id := range []string{"opioid", "spice"} {
 		card, _ := c.Card(id)
 		for lang, head := range notBreathing {
