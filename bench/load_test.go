@@ -66,7 +66,7 @@ func TestLoad(t *testing.T) {
 	}
 	chats := envInt("PEERLINE_LOAD_CHATS", 1000)
 	perChat := envInt("PEERLINE_LOAD_PER_CHAT", 30)
-	overload := 20
+	overload := 10 // seconds; the drain after it takes about ten times as long
 	if v, err := strconv.Atoi(os.Getenv("PEERLINE_OVERLOAD_SECONDS")); err == nil && v >= 0 {
 		overload = v
 	}
