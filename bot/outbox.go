@@ -586,11 +586,13 @@ func (o *outbox) checkPressure(now time.Time) {
 	}
 }
 
-// headroom is how many more calls fit in the backlog before backpressure starts.
+// headroom is how many more calls the poll loop should let in: it fills the backlog to three
+// quarters of the backpressure limit, so that backpressure itself is left for surprises (a burst
+// of long answers, Telegram slowing down) instead of turning on and off at every poll.
 func (o *outbox) headroom() int {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	return int(o.backlogLimit(o.rate.perSecond(o.clock()))) - o.queued
+	return int(o.backlogLimit(o.rate.perSecond(o.clock()))*3/4) - o.queued
 }
 
 // backlogLimit is the backlog over which backpressure starts: what the outbox sends in maxDrain
