@@ -17,6 +17,7 @@ import (
 	"regexp"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -101,6 +102,18 @@ type Bot struct {
 	ready chan struct{}
 	once  sync.Once
 	flood *flood
+	// callsMade counts the calls handled updates enqueued, for callsPerUpdate.
+	callsMade atomic.Int64
+}
+
+// callsPerUpdate is how many outgoing calls an update has made on average (2 until there is a
+// measure; at least 1).
+func (b *Bot) callsPerUpdate() float64 {
+	n := b.metrics.UpdatesHandled.Load()
+	if n < 20 {
+		return 2
+	}
+	return max(1, float64(b.callsMade.Load())/float64(n))
 }
 
 // New returns a runtime; Run starts it.
@@ -360,11 +373,11 @@ func (b *Bot) poll(ctx context.Context) error {
 				timeout = 0
 			}
 		}
-		// Ask for no more than the outbox has room for, counting about two calls for each
-		// update, in hand or new, so that one answer cannot push the backlog far past the
-		// backpressure limit.
+		// Ask for no more than the outbox has room for, counting the calls an update has made
+		// on average, for each update in hand or new, so that one answer cannot push the
+		// backlog far past the backpressure limit.
 		limit := b.cfg.PollLimit
-		if room := b.outbox.headroom()/2 - inflight; inflight+room < limit {
+		if room := int(float64(b.outbox.headroom())/b.callsPerUpdate()) - inflight; inflight+room < limit {
 			if room < 1 && inflight > 0 {
 				select { // the updates in hand fill the room: wait for one to finish
 				case <-changed:
@@ -529,6 +542,7 @@ func (b *Bot) handleUpdate(u *tgbotapi.Update) {
 				b.metrics.UpdatesSkipped.Add(1)
 			} else {
 				b.metrics.UpdatesHandled.Add(1)
+				b.callsMade.Add(int64(len(calls)))
 				for _, chat := range forgotten {
 					b.outbox.dropChat(chat, firstID(calls))
 				}
