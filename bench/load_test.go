@@ -440,7 +440,7 @@ wait:
 			}
 		}
 	}
-	if r.answered < r.updates {
+	if r.answered < r.updates || os.Getenv("PEERLINE_LOAD_LOG") != "" {
 		out := stderr.String()
 		if len(out) > 4000 {
 			out = out[len(out)-4000:]
@@ -476,7 +476,9 @@ func runOverload(t *testing.T, bin string, chats int, d time.Duration) string {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	cmd := func(api string) *exec.Cmd { return peerlineCmd(t, bin, api, "PEERLINE_HTTP="+addr) }
+	cmd := func(api string) *exec.Cmd {
+		return peerlineCmd(t, bin, api, "PEERLINE_HTTP="+addr, "PEERLINE_LOG="+envStr("PEERLINE_LOAD_LOG", "warn"))
+	}
 	const replies = 2 // plain text: a short answer and the menu (the run prints what it saw)
 	rate := float64(10*telegramRate) / replies
 	// Every update comes from a new person (so each gets the same first answer, and a chat's

@@ -378,8 +378,8 @@ func (b *Bot) poll(ctx context.Context) error {
 		// backlog far past the backpressure limit.
 		limit := b.cfg.PollLimit
 		if room := int(float64(b.outbox.headroom())/b.callsPerUpdate()) - inflight; inflight+room < limit {
-			if room < 1 && inflight > 0 {
-				select { // the updates in hand fill the room: wait for one to finish
+			if room < 1 {
+				select { // no room: wait for an update in hand to finish or the outbox to send
 				case <-changed:
 				case <-time.After(pollPause):
 				case <-ctx.Done():
@@ -387,7 +387,7 @@ func (b *Bot) poll(ctx context.Context) error {
 				}
 				continue
 			}
-			limit = inflight + max(room, 1)
+			limit = inflight + room
 		}
 		updates, err := b.getUpdates(ctx, offset, timeout, limit)
 		if err != nil {
