@@ -4,7 +4,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 GO      ?= go
 BIN     := bin/peerline
 
-.PHONY: build run test e2e lint bench check clean
+.PHONY: build run test e2e lint fuzz bench check clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/peerline
@@ -22,16 +22,31 @@ test:
 e2e:
 	$(GO) test -tags e2e -run '^TestE2E' -count=1 -v ./sandbox/
 
+# staticcheck, pinned: `go run` fetches this version through the module proxy (cached after).
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.7.0
+
 lint:
 	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+
+# Fuzz targets, package:target. `make test` runs their seeds (f.Add and testdata/fuzz); this
+# explores each for FUZZTIME. A failing input is saved under the package's testdata/fuzz and
+# becomes a seed: commit it with the fix.
+FUZZTIME ?= 20s
+FUZZ := bot:FuzzSplitHTML bot:FuzzParseCommand bot:FuzzRouteCallback \
+	content:FuzzParseDirectoryCSV content:FuzzLoad handlers:FuzzButtonData
+
+fuzz:
+	@set -e; for t in $(FUZZ); do pkg=$${t%%:*}; name=$${t#*:}; echo "== $$pkg $$name ($(FUZZTIME))"; \
+		$(GO) test ./$$pkg/ -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s; done
 
 # Whole-pipeline load test against the fake Bot API: /help and plain text from 1,000 chats,
 # compared with a bare tgbotapi echo bot in the same run, then an overload (plain text at ten times
 # Telegram's rate, limits on, PEERLINE_OVERLOAD_SECONDS=10) and its drain; plus the Go benchmarks.
 # Sizes: PEERLINE_LOAD_CHATS, PEERLINE_LOAD_PER_CHAT. Figures are printed, not asserted.
 bench:
-	PEERLINE_LOAD=1 $(GO) test -run '^TestLoad$$' -count=1 -v -timeout 20m ./bench/
+	PEERLINE_LOAD=1 $(GO) test -run '^(TestLoad|TestRelayLoad)$$' -count=1 -v -timeout 20m ./bench/
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 40000x ./bench/
 
 check: build

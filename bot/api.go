@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"strings"
 	"sync"
@@ -85,6 +86,39 @@ func (c *apiClient) do(method string, params map[string]string) (json.RawMessage
 		return nil, &CallError{Description: Redact(err.Error(), c.token), Transport: true}
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return c.send(req)
+}
+
+// upload makes a Bot API call with one file (multipart/form-data): a document an admin asked
+// for, say. Errors are *CallError.
+func (c *apiClient) upload(method string, params map[string]string, field, name string, data []byte) (json.RawMessage, error) {
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	for k, v := range params {
+		if err := w.WriteField(k, v); err != nil {
+			return nil, &CallError{Description: err.Error()}
+		}
+	}
+	fw, err := w.CreateFormFile(field, name)
+	if err == nil {
+		_, err = fw.Write(data)
+	}
+	if err == nil {
+		err = w.Close()
+	}
+	if err != nil {
+		return nil, &CallError{Description: err.Error()}
+	}
+	req, err := http.NewRequest(http.MethodPost, c.base+method, &body)
+	if err != nil {
+		return nil, &CallError{Description: Redact(err.Error(), c.token), Transport: true}
+	}
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	return c.send(req)
+}
+
+// send sends a built request and decodes the Bot API's answer. Errors are *CallError.
+func (c *apiClient) send(req *http.Request) (json.RawMessage, error) {
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		return nil, classify(err, c.token)

@@ -68,6 +68,8 @@ type Ctx struct {
 	// MessageID is the message the update is about: the new message, or the one whose button
 	// was pressed.
 	MessageID int
+	// Raw holds the update's fields tgbotapi does not decode (forum topics).
+	Raw Raw
 
 	Lang string // the person's language (set by a locale middleware)
 	Role Role   // the sender's role (set by a role middleware)

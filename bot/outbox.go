@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -122,8 +123,12 @@ func newOutbox(db *store.DB, api caller, limits Limits, senders int, log *slog.L
 }
 
 // load queues every entry left in the store (after a restart), holding at most maxHeld of them
-// in memory.
+// in memory. An at-most-once call whose attempt had started is not repeated: its ref is marked
+// unknown.
 func (o *outbox) load() error {
+	if err := o.db.Update(settleInterrupted); err != nil {
+		return err
+	}
 	var batch []store.OutboxEntry
 	flush := func() {
 		o.add(batch)
@@ -286,6 +291,9 @@ func (o *outbox) take(now time.Time) (item, *outChat, time.Duration, bool) {
 // next blocks until a call may be sent and returns it, or returns false when ctx is done.
 func (o *outbox) next(ctx context.Context) (item, *outChat, bool) {
 	for {
+		if ctx.Err() != nil {
+			return item{}, nil, false // stopping: what is left stays in the store
+		}
 		o.mu.Lock()
 		it, ch, wait, ok := o.take(o.clock())
 		o.mu.Unlock()
@@ -352,12 +360,46 @@ func (o *outbox) send(ctx context.Context, it item, ch *outChat) {
 	if e.Created > 0 && now.Sub(time.UnixMilli(e.Created)) > o.maxAgeFor(e) {
 		o.log.Warn("outbox call expired unsent", "method", e.Method)
 		o.metrics.OutboxExpired.Add(1)
+		if e.Once && e.Ref != "" {
+			o.settleOnce(it, e, ch, store.MessageRef{Fail: 408, Reason: "expired unsent"})
+			return
+		}
 		o.finish(it, e, ch, nil, true)
 		return
 	}
-	res, err := o.api.call(e.Method, e.Params)
+	params := e.Params
+	if len(e.Resolve) > 0 {
+		var ok bool
+		if params, ok = o.resolve(e); !ok {
+			o.metrics.OutboxFailed.Add(1)
+			o.failed(it, e, ch, "unresolved")
+			return
+		}
+	}
+	once := e.Once && e.Ref != ""
+	if once {
+		if err := o.db.Update(func(tx *store.Tx) error {
+			return tx.SetRef(e.Ref, store.MessageRef{ChatID: e.ChatID, Attempt: now.Unix()})
+		}); err != nil {
+			o.log.Error("outbox: cannot record an attempt", "err", err)
+			o.retry(it, ch, -1)
+			return
+		}
+	}
+	res, err := o.api.call(e.Method, params)
 	var ce *CallError
 	errors.As(err, &ce)
+	if once && err != nil && ce != nil && ce.Transport && !(ce.Canceled && ctx.Err() != nil) {
+		// The call may have been made: never repeat it; admins see "unknown".
+		o.settleOnce(it, e, ch, store.MessageRef{Unknown: true})
+		return
+	}
+	if once && err != nil && ce != nil && (decide(err) == outcomeBlocked || decide(err) == outcomeFinal) {
+		o.metrics.OutboxFailed.Add(1)
+		o.log.Warn("outbox call refused", "method", e.Method, "code", ce.Code, "reason", reasonOf(ce.Description))
+		o.settleOnce(it, e, ch, store.MessageRef{Fail: ce.Code, Reason: reasonOf(ce.Description)})
+		return
+	}
 	switch decide(err) {
 	case outcomeDone:
 		o.metrics.OutboxSent.Add(1)
@@ -389,7 +431,7 @@ func (o *outbox) send(ctx context.Context, it item, ch *outChat) {
 	default:
 		o.metrics.OutboxFailed.Add(1)
 		o.log.Warn("outbox call refused", "method", e.Method, "code", ce.Code, "reason", reasonOf(ce.Description))
-		o.finish(it, e, ch, nil, true)
+		o.failed(it, e, ch, failClass(ce))
 	}
 }
 
@@ -414,25 +456,102 @@ func reasonOf(desc string) string {
 	return desc
 }
 
+// settleOnce settles an at-most-once call that was not sent (or whose outcome is unknown),
+// recording r under its ref.
+func (o *outbox) settleOnce(it item, e store.OutboxEntry, ch *outChat, r store.MessageRef) {
+	r.ChatID, r.At = e.ChatID, o.now().Unix()
+	err := o.db.Batch(func(tx *store.Tx) error {
+		if err := tx.OutboxDelete(it.id); err != nil {
+			return err
+		}
+		return tx.SetRef(e.Ref, r)
+	})
+	if err != nil {
+		o.log.Error("outbox: cannot record an unsent call", "err", err)
+	}
+	o.finish(it, e, ch, nil, false)
+}
+
+// settleInterrupted removes from the store the at-most-once calls whose attempt had started
+// before the bot stopped, marking their refs unknown.
+func settleInterrupted(tx *store.Tx) error {
+	var once []store.OutboxEntry
+	err := tx.OutboxScan(func(e store.OutboxEntry) error {
+		if e.Once && e.Ref != "" {
+			once = append(once, e)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, e := range once {
+		r, found, err := tx.Ref(e.Ref)
+		if err != nil {
+			return err
+		}
+		if !found || r.Attempt == 0 || r.Sent() || r.Fail != 0 {
+			continue
+		}
+		r.Unknown = true
+		if err := tx.SetRef(e.Ref, r); err != nil {
+			return err
+		}
+		if err := tx.OutboxDelete(e.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sentIDs reads the message id(s) from a call's result: a message, or an album's messages.
+func sentIDs(res json.RawMessage) (first int, more []int) {
+	var m struct {
+		MessageID int `json:"message_id"`
+		ThreadID  int `json:"message_thread_id"` // createForumTopic answers a topic
+	}
+	if json.Unmarshal(res, &m) == nil && (m.MessageID != 0 || m.ThreadID != 0) {
+		if m.MessageID == 0 {
+			return m.ThreadID, nil
+		}
+		return m.MessageID, nil
+	}
+	var ms []struct {
+		MessageID int `json:"message_id"`
+	}
+	if json.Unmarshal(res, &ms) == nil && len(ms) > 0 {
+		first = ms[0].MessageID
+		for _, x := range ms[1:] {
+			more = append(more, x.MessageID)
+		}
+	}
+	return first, more
+}
+
 // finish deletes a settled entry (recording its message id if asked) and frees its chat.
 func (o *outbox) finish(it item, e store.OutboxEntry, ch *outChat, res json.RawMessage, remove bool) {
+	var then []store.OutboxEntry
 	if remove {
 		var sent int
+		var more []int
 		if (e.Ref != "" || e.Trail > 0) && res != nil {
-			var m struct {
-				MessageID int `json:"message_id"`
-			}
-			if json.Unmarshal(res, &m) == nil {
-				sent = m.MessageID
-			}
+			sent, more = sentIDs(res)
 		}
 		now := o.now()
 		err := o.db.Batch(func(tx *store.Tx) error {
+			then = then[:0]
 			if err := tx.OutboxDelete(it.id); err != nil {
 				return err
 			}
+			if e.Then != nil && res != nil {
+				t, err := tx.Enqueue(*e.Then)
+				if err != nil {
+					return err
+				}
+				then = append(then, t)
+			}
 			if e.Ref != "" && sent != 0 {
-				if err := tx.SetRef(e.Ref, store.MessageRef{ChatID: e.ChatID, MessageID: sent, At: now.Unix()}); err != nil {
+				if err := tx.SetRef(e.Ref, store.MessageRef{ChatID: e.ChatID, MessageID: sent, More: more, At: now.Unix()}); err != nil {
 					return err
 				}
 			}
@@ -443,6 +562,7 @@ func (o *outbox) finish(it item, e store.OutboxEntry, ch *outChat, res json.RawM
 		})
 		if err != nil {
 			o.log.Error("outbox: cannot record a sent call", "err", err)
+			then = nil
 		}
 	}
 	now := o.clock()
@@ -464,6 +584,73 @@ func (o *outbox) finish(it item, e store.OutboxEntry, ch *outChat, res json.RawM
 	o.afterSettle(now)
 	o.mu.Unlock()
 	o.signal()
+	o.add(then)
+}
+
+// failed settles a call Telegram refused for good: the ref's owner is told (a relay that did
+// not reach its chat), and the call's Else (a notice) is enqueued.
+func (o *outbox) failed(it item, e store.OutboxEntry, ch *outChat, reason string) {
+	var els []store.OutboxEntry
+	err := o.db.Batch(func(tx *store.Tx) error {
+		els = els[:0]
+		if err := tx.OutboxDelete(it.id); err != nil {
+			return err
+		}
+		return o.refused(tx, e, reason, &els)
+	})
+	if err != nil {
+		o.log.Error("outbox: cannot record a refused call", "err", err)
+		els = nil
+	}
+	o.finish(it, e, ch, nil, false)
+	o.add(els)
+}
+
+// refused records a refused call's ref failure and enqueues its Else. Inside a transaction.
+func (o *outbox) refused(tx *store.Tx, e store.OutboxEntry, reason string, els *[]store.OutboxEntry) error {
+	if e.Ref != "" && !e.Once {
+		if err := tx.RefFailed(e.Ref, reason); err != nil {
+			return err
+		}
+	}
+	if e.Else != nil {
+		x, err := tx.Enqueue(*e.Else)
+		if err != nil {
+			return err
+		}
+		*els = append(*els, x)
+	}
+	return nil
+}
+
+// resolve fills the parameters named in e.Resolve from the refs recorded so far.
+func (o *outbox) resolve(e store.OutboxEntry) (map[string]string, bool) {
+	p := make(map[string]string, len(e.Params)+len(e.Resolve))
+	for k, v := range e.Params {
+		p[k] = v
+	}
+	ok := true
+	_ = o.db.View(func(tx *store.Tx) error {
+		for param, ref := range e.Resolve {
+			r, found, err := tx.Ref(ref)
+			if err != nil || !found || r.MessageID == 0 {
+				ok = false
+				return nil
+			}
+			p[param] = strconv.Itoa(r.MessageID)
+		}
+		return nil
+	})
+	return p, ok
+}
+
+// failClass names why Telegram refused a call, for the ref's owner: the forum topic is gone,
+// or any other final refusal.
+func failClass(ce *CallError) string {
+	if ce != nil && strings.Contains(strings.ToLower(ce.Description), "thread not found") {
+		return "thread"
+	}
+	return "refused"
 }
 
 // retry puts the call back at the head of its queue. wait < 0 means "back off".
@@ -501,11 +688,17 @@ func (o *outbox) blocked(it item, e store.OutboxEntry, ch *outChat) {
 		}
 		o.mu.Unlock()
 	}
+	var els []store.OutboxEntry
 	err := o.db.Batch(func(tx *store.Tx) error {
+		els = els[:0]
 		for id := range dropped {
 			if err := tx.OutboxDelete(id); err != nil {
 				return err
 			}
+		}
+		// The call that met the 403 tells its ref's owner and sends its notice.
+		if err := o.refused(tx, e, "blocked", &els); err != nil {
+			return err
 		}
 		if o.onBlocked != nil && e.ChatID != 0 {
 			return o.onBlocked(tx, e.ChatID)
@@ -514,7 +707,9 @@ func (o *outbox) blocked(it item, e store.OutboxEntry, ch *outChat) {
 	})
 	if err != nil {
 		o.log.Error("outbox: cannot record a blocked chat", "err", err)
+		els = nil
 	}
+	defer o.add(els)
 	now := o.clock()
 	o.mu.Lock()
 	o.busy--

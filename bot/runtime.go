@@ -102,6 +102,7 @@ type Bot struct {
 	ready chan struct{}
 	once  sync.Once
 	flood *flood
+	raw   rawTable // fields tgbotapi drops, by update id (raw_consult.go)
 	// callsMade counts the calls handled updates enqueued, for callsPerUpdate.
 	callsMade atomic.Int64
 }
@@ -477,6 +478,7 @@ func (b *Bot) getUpdates(ctx context.Context, offset int64, timeout, limit int) 
 	if err := json.Unmarshal(r.raw, &updates); err != nil {
 		return nil, &CallError{Description: "undecodable updates", Transport: true}
 	}
+	b.raw.put(decodeRaw(r.raw))
 	return updates, nil
 }
 
@@ -494,6 +496,7 @@ func (b *Bot) offsetSaver(in <-chan int64, done chan<- struct{}) {
 func (b *Bot) handleUpdate(u *tgbotapi.Update) {
 	id := int64(u.UpdateID)
 	defer b.track.finish(id)
+	defer b.raw.drop(u.UpdateID)
 	switch b.flood.verdict(chatLane(u), time.Now()) {
 	case floodDrop:
 		b.metrics.UpdatesDropped.Add(1)
@@ -560,6 +563,7 @@ func (b *Bot) handleUpdate(u *tgbotapi.Update) {
 // runHandler loads the chat's conversation and runs the router, turning a panic into an error.
 func (b *Bot) runHandler(tx *store.Tx, u *tgbotapi.Update) (c *Ctx, next Next, err error) {
 	c = newCtx(context.Background(), u, b.self, b.cfg.Now())
+	c.Raw = b.raw.get(u.UpdateID)
 	c.Tx = tx
 	if c.ChatID != 0 {
 		conv, err := tx.Conversation(c.ChatID)
@@ -643,6 +647,7 @@ func (b *Bot) park(u *tgbotapi.Update, cause error) {
 		}
 		if b.cfg.OnParked != nil {
 			c := newCtx(context.Background(), u, b.self, b.cfg.Now())
+			c.Raw = b.raw.get(u.UpdateID)
 			c.Tx = tx
 			func() {
 				defer func() { _ = recover() }()
@@ -679,6 +684,7 @@ func (b *Bot) hook(u *tgbotapi.Update, fn func(*Ctx), name string) {
 			return nil
 		}
 		c := newCtx(context.Background(), u, b.self, b.cfg.Now())
+		c.Raw = b.raw.get(u.UpdateID)
 		c.Tx = tx
 		if fn != nil {
 			func() {

@@ -12,7 +12,17 @@ type Places struct {
 		Aliases []string `toml:"aliases"`
 	} `toml:"ukraine"`
 
-	index []placeName // every name and alias, folded (places_match.go)
+	// Words around a place name in a typed answer: Filler says nothing about which place
+	// ("у", "в", "in", "живу"); Oblast and City are qualifiers that tell Kyiv city from Kyiv oblast.
+	Words struct {
+		Filler []string `toml:"filler"`
+		Oblast []string `toml:"oblast"`
+		City   []string `toml:"city"`
+	} `toml:"words"`
+
+	index  []placeName // every name and alias, folded (places_match.go)
+	filler map[string]bool
+	qual   map[string]int
 }
 
 // Region is an oblast of Ukraine (or Kyiv city, or Crimea).

@@ -31,38 +31,14 @@ const (
 	qualCity
 )
 
-var placeQual = map[string]int{}
-
-// placeFiller are words around a place name that say nothing about which place it is.
-var placeFiller = map[string]bool{}
-
-func init() {
-	for _, w := range []string{
-		"у", "в", "во", "на", "з", "із", "зі", "из", "с", "со", "від", "от", "до", "під", "под", "біля", "около",
-		"in", "at", "to", "near", "from", "the", "of",
-		"місто", "міста", "місті", "город", "города", "городе", "city", "town", "м", "г",
-		"обл", "область", "області", "области", "облась", "oblast", "region", "регіон", "регион", "район",
-		"країна", "країні", "страна", "стране", "country",
-		"я", "зараз", "сейчас", "тепер", "теперь", "now", "тут", "here", "живу", "live", "living",
-		"знаходжусь", "нахожусь", "находжусь", "перебуваю", "i", "im", "am", "is", "my", "we", "ми", "мы",
-	} {
-		placeFiller[foldString(w)] = true
-	}
-	for _, w := range []string{"обл", "область", "області", "области", "облась", "oblast", "region", "регіон", "регион"} {
-		placeQual[foldString(w)] = qualOblast
-	}
-	for _, w := range []string{"місто", "міста", "місті", "город", "города", "городе", "city", "town", "м", "г"} {
-		placeQual[foldString(w)] = qualCity
-	}
-}
-
-// placeWords folds text into words without filler words, and says which qualifier it had.
-func placeWords(text string) (words [][]rune, qual int) {
+// placeWords folds text into words without the filler words of places.toml, and says which
+// qualifier ("oblast", "city") it had.
+func (p *Places) placeWords(text string) (words [][]rune, qual int) {
 	for _, w := range foldText(text) {
-		if q, ok := placeQual[w]; ok && qual == qualNone {
+		if q, ok := p.qual[w]; ok && qual == qualNone {
 			qual = q
 		}
-		if !placeFiller[w] {
+		if !p.filler[w] && p.qual[w] == qualNone {
 			words = append(words, []rune(w))
 		}
 	}
@@ -72,9 +48,19 @@ func placeWords(text string) (words [][]rune, qual int) {
 func (c *Content) indexPlaces(file string) (probs []Problem) {
 	p := &c.Places
 	p.index = nil
+	p.filler, p.qual = map[string]bool{}, map[string]int{}
+	for _, w := range p.Words.Filler {
+		p.filler[foldString(w)] = true
+	}
+	for _, w := range p.Words.Oblast {
+		p.qual[foldString(w)] = qualOblast
+	}
+	for _, w := range p.Words.City {
+		p.qual[foldString(w)] = qualCity
+	}
 	add := func(pl Place, names ...string) {
 		for _, n := range names {
-			if w, q := placeWords(n); len(w) > 0 {
+			if w, q := p.placeWords(n); len(w) > 0 {
 				p.index = append(p.index, placeName{pl, w, q})
 			} else if n != "" {
 				probs = append(probs, Problem{file, fmt.Sprintf("%+v", pl), "aliases", fmt.Sprintf("%q has no words to match", n)})
@@ -158,7 +144,7 @@ func wordMatch(t, w []rune) int {
 // clear, several when it is ambiguous (offer them as a choice), none when nothing matches. A
 // city abroad and its country named together give the city.
 func (c *Content) FindPlaces(text string) []Place {
-	toks, qual := placeWords(text)
+	toks, qual := c.Places.placeWords(text)
 	if len(toks) == 0 || len(toks) > 12 {
 		return nil
 	}

@@ -130,3 +130,17 @@ func TestFindPlaces(t *testing.T) {
 		t.Fatalf("only %d cases", len(cases))
 	}
 }
+
+// TestNoPlaceNameIsUrgent: a place typed in an intake never opens a first-aid card.
+func TestNoPlaceNameIsUrgent(t *testing.T) {
+	c := MustLoad()
+	for _, n := range c.Places.index {
+		s := ""
+		for _, w := range n.words {
+			s += string(w) + " "
+		}
+		if card, ok := c.Urgent(s); ok {
+			t.Errorf("place name %q opens the %s card", s, card)
+		}
+	}
+}

@@ -23,6 +23,35 @@ type UrgentFile struct {
 	// Intents are what a person typing a sentence probably looks for ("метадон", "housing"):
 	// the bot offers the matching section in one button. Tried in order, after the urgent words.
 	Intents []Intent `toml:"intent"`
+	// Answers are typed answers to a button question ("метадон" at the medicine question).
+	Answers []Answer `toml:"answer"`
+}
+
+// Answer is a group of patterns (as in UrgentEntry) that mean one button of a question.
+type Answer struct {
+	Question string   `toml:"question"` // one of AnswerQuestions
+	Value    string   `toml:"value"`    // the button's value
+	Patterns []string `toml:"patterns"`
+
+	compiled [][]patWord
+}
+
+// AnswerQuestions are the questions a typed answer may be given to, with their values.
+var AnswerQuestions = map[string][]string{
+	"medicine": {"methadone", "buprenorphine", "unsure"},
+	"yesno":    {"yes", "no"},
+}
+
+// AnswerTo reads a typed answer to question: the value of the first answer whose pattern
+// matches.
+func (c *Content) AnswerTo(question, text string) (value string, ok bool) {
+	toks := c.urgentTokens(text)
+	for _, an := range c.UrgentWords.Answers {
+		if an.Question == question && anyPhrase(toks, an.compiled) {
+			return an.Value, true
+		}
+	}
+	return "", false
 }
 
 // Intent is a group of patterns (as in UrgentEntry) that lead to a section of the bot.
@@ -221,6 +250,19 @@ func (c *Content) validateUrgent() (probs []Problem) {
 				continue
 			}
 			in.compiled = append(in.compiled, p)
+		}
+	}
+	for i := range c.UrgentWords.Answers {
+		an := &c.UrgentWords.Answers[i]
+		entry := fmt.Sprintf("answer #%d (%s %s)", i+1, an.Question, an.Value)
+		if !contains(AnswerQuestions[an.Question], an.Value) {
+			probs = append(probs, Problem{file, entry, "value", fmt.Sprintf("not a value of question %q", an.Question)})
+		}
+		an.compiled = nil
+		for _, s := range an.Patterns {
+			if p := compilePattern(s); len(p) > 0 {
+				an.compiled = append(an.compiled, p)
+			}
 		}
 	}
 	if len(c.UrgentWords.Entries) == 0 {

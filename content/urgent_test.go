@@ -182,3 +182,27 @@ func TestIntent(t *testing.T) {
 		}
 	}
 }
+
+func TestAnswerTo(t *testing.T) {
+	c := MustLoad()
+	cases := []struct{ q, text, want string }{
+		{"medicine", "метадон", "methadone"},
+		{"medicine", "Methadone 80 mg", "methadone"},
+		{"medicine", "на бупренорфіні", "buprenorphine"},
+		{"medicine", "субутекс", "buprenorphine"},
+		{"medicine", "не знаю", "unsure"},
+		{"medicine", "мет", ""},
+		{"yesno", "так", "yes"},
+		{"yesno", "Да, срочно", "yes"},
+		{"yesno", "не терміново", "no"},
+		{"yesno", "нет", "no"},
+		{"yesno", "може почекати", "no"},
+		{"yesno", "дякую", ""},
+	}
+	for _, tc := range cases {
+		got, ok := c.AnswerTo(tc.q, tc.text)
+		if ok != (tc.want != "") || got != tc.want {
+			t.Errorf("AnswerTo(%s, %q) = %q, %v; want %q", tc.q, tc.text, got, ok, tc.want)
+		}
+	}
+}

@@ -32,14 +32,28 @@ type Deps struct {
 	Log       *slog.Logger
 	// Handoff turns on the peer-consultant handoff (see handoff.go).
 	Handoff bool
+	// PostChannels are the channels posts go to: language (uk, ru, en, or "*" for one channel
+	// for all) → chat_id (@username or numeric id), from PEERLINE_CHANNELS.
+	PostChannels map[string]string
+	// TZ is the time zone schedules are read and shown in (PEERLINE_TZ; default Europe/Kyiv).
+	TZ *time.Location
+	// ContentDir is the data folder's content/ directory, where a directory CSV sent by an admin
+	// is imported ("" turns the import off).
+	ContentDir string
 	// Hours are the peer consultants' service hours (zero: always open); see hours.go.
 	Hours Hours
+	// Escalate: a waiting case alerts again after this (PEERLINE_ESCALATE; default 10 min).
+	Escalate time.Duration
+	// Urgent is the urgent-word matcher (nil: none).
+	Urgent func(text string) bool
 }
 
 // Retention is how long records are kept (zero values take the defaults).
 type Retention struct {
 	Users time.Duration // people not seen for this long are erased; default 90 days
 	Forms time.Duration // half-filled forms are deleted after this long; default 7 days
+	Cases time.Duration // closed cases are deleted after this long; default 30 days
+	Audit time.Duration // audit log entries are removed after this long; default 365 days
 }
 
 // App is the set of flows.
@@ -58,10 +72,15 @@ type App struct {
 	reprompts map[bot.State]bot.HandlerFunc
 	// the guided intakes
 	treat, human *intake
+	// admin tools (admin_*.go)
+	adm  adminState
+	dirs directoryState
 	// hours are the peer consultants' service hours (PEERLINE_HOURS).
 	hours Hours
 	// staff hooks and command lists: see staff.go.
 	staffHooks
+	// cons configures the peer-consultant flows (consult*.go).
+	cons consultState
 }
 
 // New returns the flows.
@@ -94,13 +113,21 @@ func New(d Deps) *App {
 	if a.retention.Forms == 0 {
 		a.retention.Forms = 7 * 24 * time.Hour
 	}
+	if a.retention.Cases == 0 {
+		a.retention.Cases = 30 * 24 * time.Hour
+	}
+	a.cons = newConsultState(d)
+	if a.retention.Audit == 0 {
+		a.retention.Audit = 365 * 24 * time.Hour
+	}
+	a.adm = newAdminState(d)
 	return a
 }
 
 // Router returns the router with every flow registered.
 func (a *App) Router() *bot.Router {
 	r := bot.NewRouter()
-	r.Use(bot.Recover(), bot.Logging(a.log), a.locale, a.role)
+	r.Use(bot.Recover(), bot.Logging(a.log), a.locale, a.role, a.countSections)
 	a.routes(r)
 	return r
 }
@@ -205,12 +232,15 @@ func (a *App) routes(r *bot.Router) {
 	}
 
 	a.contentRoutes(r) // sources.go
+	// admin_*.go
+	a.adminRoutes(r)
 
 	a.sections["menu"] = a.menuCmd
 	a.sections["help"] = a.help
 
 	a.uxRoutes(r)
 	a.staffRoutes(r)
+	a.consultRoutes(r) // consult.go, consult_desk.go
 
 	r.Fallback(a.fallback)
 	r.Stale(a.stale)
@@ -299,12 +329,12 @@ func (a *App) locale(next bot.HandlerFunc) bot.HandlerFunc {
 			}
 			// The 🆘 reply keyboard is under the input field from the first reply on, in the
 			// person's language (keyboard.go).
-			if c.IsPrivate() && (c.Kind == bot.KindMessage || c.Kind == bot.KindCallback) && u.Keyboard != c.Lang {
+			if c.IsPrivate() && (c.Kind == bot.KindMessage || c.Kind == bot.KindCallback) && a.keyboardDue(c, u) {
 				if !found {
 					u = store.User{Created: day, Seen: day}
 				}
 				a.sendReplyKeyboard(c)
-				u.Keyboard = c.Lang
+				u.Keyboard, u.KeyboardAt = c.Lang, c.Now.Unix()
 				c.Context = context.WithValue(c.Context, keyboardSent{}, true)
 				put = true
 			}

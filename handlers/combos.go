@@ -38,7 +38,7 @@ func (a *App) combo(c *bot.Ctx) (bot.Next, error) {
 	case 1:
 		first, _ := a.content.ComboItem(parts[0])
 		c.Show(a.t(c, "combo_pick_second", map[string]any{"First": first.Name.In(c.Lang)}),
-			a.comboKeyboard(c, "cmb:"+parts[0]+":", parts[0]))
+			a.comboKeyboard(c, a.comboPrefix(c, parts[0]), parts[0]))
 	case 2:
 		if parts[0] == parts[1] {
 			return a.stale(c)
@@ -76,11 +76,7 @@ func (a *App) comboKeyboard(c *bot.Ctx, prefix, skip string) bot.Keyboard {
 	if len(row) > 0 {
 		kb = append(kb, row)
 	}
-	back := "menu"
-	if skip != "" {
-		back = "cmb"
-	}
-	return append(kb, bot.Row(bot.Btn(a.t(c, "btn_back"), back), bot.Btn(a.t(c, "btn_menu"), "menu")))
+	return append(kb, bot.Row(bot.Btn(a.t(c, "btn_back"), a.comboBack(c, skip)), bot.Btn(a.t(c, "btn_menu"), "menu")))
 }
 
 func (a *App) showComboAnswer(c *bot.Ctx, x, y string) {
@@ -93,7 +89,7 @@ func (a *App) showComboAnswer(c *bot.Ctx, x, y string) {
 	var b strings.Builder
 	b.WriteString("<b>" + ix.Name.In(c.Lang) + " + " + iy.Name.In(c.Lang) + "</b>\n\n")
 	b.WriteString(levelEmoji[ans.Level] + " <b>" + a.t(c, "level_"+ans.Level) + "</b>\n\n")
-	kb := bot.Keyboard{bot.Row(bot.Btn(a.t(c, "combo_again"), "cmb"), bot.Btn(a.t(c, "combo_change_second"), "cmb:"+x))}
+	kb := bot.Keyboard{bot.Row(bot.Btn(a.t(c, "combo_again"), "cmb"), bot.Btn(a.t(c, "combo_change_second"), a.comboAgain(c, x)))}
 	if ans.Level == content.LevelNoData {
 		// No sources: the ones searched do not cover this pair.
 		b.WriteString(a.t(c, "combo_nodata"))

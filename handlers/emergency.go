@@ -61,18 +61,6 @@ func (a *App) showCard(c *bot.Ctx, id string) error {
 	return nil
 }
 
-// emergencyCountry is the country whose emergency numbers the person sees first: the one they
-// told the bot (an intake, /settings), else Ukraine.
-func (a *App) emergencyCountry(c *bot.Ctx) *content.Country {
-	if code := a.personCountry(c); code != "" {
-		if x, ok := a.content.Country(code); ok {
-			return x
-		}
-	}
-	x, _ := a.content.Country("UA")
-	return x
-}
-
 // personCountry is the country the person chose (store.User.Country), "" if none.
 func (a *App) personCountry(c *bot.Ctx) string {
 	if c.UserID == 0 {
@@ -83,15 +71,6 @@ func (a *App) personCountry(c *bot.Ctx) string {
 		return ""
 	}
 	return u.Country
-}
-
-// numbersLine renders a country's numbers: "<b>103</b> ambulance · <b>102</b> police".
-func (a *App) numbersLine(c *bot.Ctx, x *content.Country) string {
-	parts := make([]string, 0, len(x.Numbers))
-	for _, n := range x.Numbers {
-		parts = append(parts, "<b>"+n.Number+"</b> "+a.t(c, "svc_"+n.Service))
-	}
-	return strings.Join(parts, " · ")
 }
 
 // emergencyNumbers lists countries (odn) or shows one country's numbers (odn:<code>).

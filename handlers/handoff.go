@@ -11,7 +11,14 @@ import "github.com/ehra/peerline/bot"
 // pass on; the consultant flows (consult_*.go) answer it.
 
 // handoffOn reports whether a person can reach a peer consultant now.
-func (a *App) handoffOn(c *bot.Ctx) bool { return a.handoff }
+// It is on when configured (Deps.Handoff), when a consultants' chat is configured, or when at
+// least one consultant has joined.
+func (a *App) handoffOn(c *bot.Ctx) bool {
+	if a.handoff || a.consChat != 0 {
+		return true
+	}
+	return c.Tx != nil && a.anyConsultant(c.Tx)
+}
 
 // askButton is the "Talk to a peer consultant" button for topic.
 func (a *App) askButton(c *bot.Ctx, topic string) bot.Button {

@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/ehra/peerline/bot/fakeapi"
 	"github.com/ehra/peerline/handlers/handlerstest"
@@ -42,6 +43,42 @@ func TestButtonOnAGoneMessageGetsAnAnswerAndTheMenu(t *testing.T) {
 		last := p.Last()
 		if last.ID == menu.ID || last.Deleted || last.HTML == h.T("uk", "menu_title") || len(last.Keyboard) == 0 {
 			t.Errorf("last message: got %d %q; want the section's screen, with its buttons, as a new message", last.ID, last.Text)
+		}
+	})
+}
+
+// FuzzButtonData presses arbitrary callback data, as a client could send, on the newest message
+// of a person moving through the real flows: every press is answered exactly once, and no
+// handler fails (a failure is retried and then parked).
+func FuzzButtonData(f *testing.F) {
+	for _, s := range []string{
+		"menu", "nps", "nps:cath", "nps:", "cmb", "od:opioid", "od:", "odn", "lang:en", "lang:", "lang:xx",
+		"sm:1h", "sm:", "sm:off", "set", "wipe", "fg:ask", "fg:no", "about", "calls", "call:", "call:x",
+		"mem", "ma:start", "ma:type:person", "ma:country:UA", "ma:country:", "ma:langs:both", "ma:", "ma::",
+		"tr:start", "tr:ost", "tr:", "tr:restart", "hu:start", "hu:", "hu:x:y:z", "ask:ost", "ask:msg:1",
+		"", ":", "::::", "\x00", "ü:ö", "menu\n", "fg:yes ",
+	} {
+		f.Add(s)
+	}
+	h := handlerstest.Start(f, handlerstest.Options{})
+	p := h.Person(982405197, "ru")
+	onboard(p, "ru")
+	f.Fuzz(func(t *testing.T, data string) {
+		if len(data) > 64 {
+			return // Telegram refuses callback data over 64 bytes
+		}
+		before := len(h.API.CallsTo("answerCallbackQuery"))
+		msgs := p.Messages()
+		// The harness's own helpers report to the fuzz target's F, not to t: press and wait here.
+		h.API.Press(p.U, p.Chat(), msgs[len(msgs)-1].ID, data)
+		if !h.API.WaitFor(10*time.Second, func() bool { return h.API.Pending() == 0 && h.Bot.Idle() }) {
+			t.Fatalf("data %q: the bot did not settle", data)
+		}
+		if got := len(h.API.CallsTo("answerCallbackQuery")) - before; got != 1 {
+			t.Fatalf("data %q: %d answers, want 1", data, got)
+		}
+		if n := h.Bot.Metrics().UpdatesParked.Load(); n != 0 {
+			t.Fatalf("data %q: %d update(s) parked after a handler failed", data, n)
 		}
 	})
 }

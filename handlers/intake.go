@@ -80,7 +80,7 @@ func (a *App) askStep(in *intake, c *bot.Ctx, s bot.State) {
 	nav := a.intakeNav(in, c, true)
 	switch in.stepName(s) {
 	case whereStep:
-		a.showStep(c, a.t(c, "in_q_where"), bot.Keyboard{
+		a.showStep(c, a.t(c, "in_q_where")+"\n<i>"+a.t(c, "ux_where_hint")+"</i>", bot.Keyboard{
 			bot.Row(bot.Btn(a.t(c, "in_where_ua"), in.prefix+":where:ua"), bot.Btn(a.t(c, "in_where_abroad"), in.prefix+":where:abroad")),
 			nav,
 		})
@@ -89,7 +89,7 @@ func (a *App) askStep(in *intake, c *bot.Ctx, s bot.State) {
 		for _, r := range a.content.Places.Regions {
 			buttons = append(buttons, bot.Btn(r.Name.In(c.Lang), in.prefix+":reg:"+r.Code))
 		}
-		a.showStep(c, a.t(c, "in_q_region"), append(bot.Grid(2, buttons...), nav))
+		a.showStep(c, a.t(c, "in_q_region")+"\n<i>"+a.t(c, "ux_region_hint")+"</i>", append(bot.Grid(2, buttons...), nav))
 	case countryStep:
 		var buttons []bot.Button
 		for _, x := range a.content.Places.Buttons() {
@@ -218,6 +218,31 @@ func (a *App) intakeText(in *intake) bot.HandlerFunc {
 				}
 			}
 		}
+		// A topic typed at the first question ("метадон", "житло"): the button it means.
+		if section, ok := a.content.Intent(text); ok && (c.Conv == trTopic || c.Conv == huNeed) {
+			need, isNeed := strings.CutPrefix(section, "hum_")
+			switch {
+			case c.Conv == trTopic && containsStr(content.Treatments, section):
+				c.ConvData["topic"] = section
+				return a.goTo(in, c, trSituation)
+			case c.Conv == huNeed && isNeed:
+				c.ConvData["topic"] = need
+				return a.goTo(in, c, in.state(whereStep))
+			}
+		}
+		// A typed answer to a button question: the medicine, whether it is urgent.
+		switch c.Conv {
+		case trMedicine:
+			if v, ok := a.content.AnswerTo("medicine", text); ok {
+				c.ConvData["medicine"] = v
+				return a.goTo(in, c, in.next(c, c.Conv))
+			}
+		case huUrgent:
+			if v, ok := a.content.AnswerTo("yesno", text); ok {
+				c.ConvData["urgent"] = v
+				return a.goTo(in, c, in.next(c, c.Conv))
+			}
+		}
 		if !isPlaceStep(in, c.Conv) {
 			a.reask(c, a.t(c, "form_use_buttons"), func() { a.askStep(in, c, c.Conv) })
 			return bot.Stay(), nil
@@ -341,8 +366,6 @@ func (a *App) parsePlace(v string) (content.Place, bool) {
 
 // otherCountry marks a country abroad that the person typed (not one of the buttons).
 const otherCountry = "XX"
-
-func (a *App) intakeSummary(in *intake, c *bot.Ctx) string { return in.summary(a, c) }
 
 // caseOf is what the intake found out.
 func caseOf(in *intake, c *bot.Ctx) content.Case {

@@ -10,15 +10,6 @@ import (
 	"github.com/ehra/peerline/store"
 )
 
-// botTextSince joins the text of the bot's messages after the first n.
-func botTextSince(p *handlerstest.Person, n int) string {
-	var b strings.Builder
-	for _, m := range p.Messages()[n:] {
-		b.WriteString(m.Text + "\n")
-	}
-	return b.String()
-}
-
 // TestDisplacedOSTJourney: "I am on methadone, I had to leave Kharkiv, I am now in Poland — how
 // do I keep getting my dose?", in each language.
 func TestDisplacedOSTJourney(t *testing.T) {

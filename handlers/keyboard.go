@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"github.com/ehra/peerline/bot"
+	"github.com/ehra/peerline/store"
 )
 
 // The 🆘 reply keyboard: under the input field in every private-chat state from the bot's first
@@ -39,10 +40,19 @@ func (a *App) saveKeyboard(c *bot.Ctx, force bool) error {
 	if err != nil {
 		return err
 	}
-	if u.Keyboard == c.Lang && !force {
+	if !a.keyboardDue(c, u) && !force {
 		return nil
 	}
 	a.sendReplyKeyboard(c)
-	u.Keyboard = c.Lang
+	u.Keyboard, u.KeyboardAt = c.Lang, c.Now.Unix()
 	return c.Tx.PutUser(c.UserID, u)
+}
+
+// keyboardDue reports whether the chat needs the keyboard (again): never sent, sent in another
+// language, or, with safe mode on, its message deleted by now.
+func (a *App) keyboardDue(c *bot.Ctx, u store.User) bool {
+	if u.Keyboard != c.Lang {
+		return true
+	}
+	return u.SafeMode > 0 && c.Now.Unix() >= u.KeyboardAt+u.SafeMode
 }

@@ -46,6 +46,9 @@ func (a *App) forget(c *bot.Ctx) (bot.Next, error) {
 // (even a person who erased everything is one tap from first aid); a later /start meets them as
 // new.
 func (a *App) forgetYes(c *bot.Ctx) (bot.Next, error) {
+	if err := a.caseForgotten(c); err != nil { // consult.go: the consultant is told first
+		return bot.Stay(), err
+	}
 	ids, err := c.Tx.MessagesInChat(c.ChatID)
 	if err != nil {
 		return bot.Stay(), err

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"html"
 	"regexp"
 	"strconv"
 	"strings"
@@ -33,7 +34,45 @@ import (
 
 const resultStep = "result"
 
-var headingRE = regexp.MustCompile(`(?m)^<b>(\d+\.[^<]*)</b>`)
+var (
+	numberedRE = regexp.MustCompile(`(?m)^<b>\d+\..*$`) // a numbered step's first line
+	tagRE      = regexp.MustCompile(`<[^>]*>`)
+)
+
+// nowLines are the first n numbered steps of a text, one short line each: the step's bold
+// heading, then its words up to max letters in all (cut at a word).
+func nowLines(text string, n, max int) []string {
+	plain := func(s string) string {
+		return strings.Join(strings.Fields(html.UnescapeString(tagRE.ReplaceAllString(s, ""))), " ")
+	}
+	var out []string
+	for _, line := range numberedRE.FindAllString(text, n) {
+		head, rest := line, ""
+		if i := strings.Index(line, "</b>"); i >= 0 {
+			head, rest = line[:i], line[i:]
+		}
+		h, r := []rune(plain(head)), []rune(plain(rest))
+		if len(h) > max { // a long heading: cut it, and leave out the rest
+			cut := string(h[:max])
+			if i := strings.LastIndex(cut, " "); i > 0 {
+				cut = cut[:i]
+			}
+			h, r = []rune(strings.TrimRight(cut, " ,;:—-")+"…"), nil
+		}
+		if room := max - len(h); len(r) > room {
+			cut := ""
+			if room > 0 {
+				cut = string(r[:room])
+				if i := strings.LastIndex(cut, " "); i >= 0 {
+					cut = cut[:i]
+				}
+			}
+			r = []rune(strings.TrimRight(cut, " ,;:—-") + "…")
+		}
+		out = append(out, strings.TrimSpace("<b>"+html.EscapeString(string(h))+"</b> "+html.EscapeString(string(r))))
+	}
+	return out
+}
 
 // intakeResult ends the questions: the short answer, as the live screen, in the result state.
 func (a *App) intakeResult(in *intake, c *bot.Ctx) (bot.Next, error) {
@@ -143,15 +182,10 @@ func (a *App) shortAnswer(in *intake, c *bot.Ctx, steps []*content.Steps) string
 	b.WriteString("\n")
 	var lines []string
 	for _, s := range steps {
-		for _, m := range headingRE.FindAllStringSubmatch(s.Text.In(c.Lang), -1) {
-			lines = append(lines, strings.TrimSpace(m[1]))
-		}
+		lines = nowLines(s.Body(c.Lang, a.handoffOn(c)), 4, 80)
 		if len(lines) > 0 {
 			break
 		}
-	}
-	if len(lines) > 5 {
-		lines = lines[:5]
 	}
 	switch {
 	case len(lines) > 0:
@@ -185,23 +219,19 @@ func (a *App) briefLine(in *intake, c *bot.Ctx) string {
 	return strings.Join(parts, " · ")
 }
 
-// urgentNote tells a person whose need is urgent to call the emergency number of where they are.
+// urgentNote tells a person whose need is urgent to call the emergency number of where they are
+// (the intake's country, else their chosen one, else Ukraine).
 func (a *App) urgentNote(c *bot.Ctx) string {
-	x := a.emergencyCountry(c)
-	if code := c.ConvData["country"]; code != "" {
-		if y, ok := a.content.Country(code); ok {
-			x = y
-		}
+	country := c.ConvData["country"]
+	if country == "" || country == otherCountry {
+		country = a.personCountry(c)
 	}
-	if x == nil {
-		return a.t(c, "hu_urgent_note")
-	}
-	return a.t(c, "ux_urgent_note", map[string]any{"Flag": x.Flag(), "Country": x.Name.In(c.Lang), "Numbers": a.numbersLine(c, x)})
+	return a.t(c, "ux_urgent_note") + "\n" + a.emergencyLines(c, country)
 }
 
 // servicesText lists the services for the case, local ones first.
 func (a *App) servicesText(in *intake, c *bot.Ctx) string {
-	services := a.content.Match(caseOf(in, c))
+	services := a.directory().Match(caseOf(in, c)) // the live directory (admins may import one)
 	if len(services) == 0 {
 		return a.t(c, "in_no_services")
 	}
@@ -224,7 +254,7 @@ func (a *App) bringText(in *intake, c *bot.Ctx, steps []*content.Steps) string {
 	b.WriteString("<b>" + a.t(c, "ux_res_bring_title") + "</b>\n\n")
 	found := false
 	for _, s := range steps {
-		for _, para := range strings.Split(s.Text.In(c.Lang), "\n\n") {
+		for _, para := range strings.Split(s.Body(c.Lang, a.handoffOn(c)), "\n\n") {
 			head := strings.ToLower(para)
 			if i := strings.Index(head, "</b>"); i > 0 {
 				head = head[:i]
@@ -307,4 +337,33 @@ func (a *App) rememberable(c *bot.Ctx) string {
 		return code
 	}
 	return ""
+}
+
+// resultStepsAgain shows the entry of steps id as a page of the result, when the person is at an
+// intake's result (the way back from its Sources); reports false otherwise.
+func (a *App) resultStepsAgain(c *bot.Ctx, id string) bool {
+	for _, in := range []*intake{a.treat, a.human} {
+		if c.Conv != in.state(resultStep) {
+			continue
+		}
+		for i, s := range a.resultSteps(in, c) {
+			if s.ID == id {
+				a.showResult(in, c, "steps:"+strconv.Itoa(i))
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// resultSummary is what the person told the intake whose result is on screen (for the consultant
+// handoff's ask:<topic>: the case card's intake summary), and the flow; ok is false when the
+// conversation is not at an intake's result.
+func (a *App) resultSummary(c *bot.Ctx) (summary, flow string, ok bool) {
+	for _, in := range []*intake{a.treat, a.human} {
+		if c.Conv == in.state(resultStep) {
+			return in.summary(a, c), in.flow, true
+		}
+	}
+	return "", "", false
 }

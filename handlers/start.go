@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -160,7 +161,7 @@ func (a *App) onboarded(c *bot.Ctx) (bot.Next, error) {
 
 // menuKeyboard is the main menu. Sections appear here as they are built.
 func (a *App) menuKeyboard(c *bot.Ctx) bot.Keyboard {
-	return bot.Keyboard{
+	kb := bot.Keyboard{
 		bot.Row(bot.Btn(a.t(c, "btn_overdose"), "od:opioid")),
 		bot.Row(bot.Btn(a.t(c, "menu_treatment"), "tr:start")),
 		bot.Row(bot.Btn(a.t(c, "menu_humanitarian"), "hu:start")),
@@ -170,6 +171,10 @@ func (a *App) menuKeyboard(c *bot.Ctx) bot.Keyboard {
 		bot.Row(bot.Btn(a.t(c, "menu_privacy"), "privacy"), bot.Btn(a.t(c, "menu_settings"), "set")),
 		bot.Row(bot.Btn(a.t(c, "menu_language"), "language")),
 	}
+	if a.handoffOn(c) {
+		kb = slices.Insert(kb, 1, bot.Row(a.askButton(c, "gen")))
+	}
+	return kb
 }
 
 // sendMenu sends the main menu as a new message.
@@ -238,6 +243,12 @@ func (a *App) reprompt(c *bot.Ctx) (bot.Next, error) {
 
 // fallback answers messages nothing else matched.
 func (a *App) fallback(c *bot.Ctx) (bot.Next, error) {
+	if c.Command == "" && c.Kind == bot.KindMessage {
+		// A message in an open case (the person's, or a consultant's) is relayed.
+		if done, err := a.caseMessage(c); done || err != nil {
+			return bot.Stay(), err
+		}
+	}
 	if !c.IsPrivate() {
 		if (c.ChatType == "group" || c.ChatType == "supergroup") && c.ChatID != a.consChat {
 			a.leave(c)
@@ -292,6 +303,9 @@ func (a *App) stale(c *bot.Ctx) (bot.Next, error) {
 // consultants' group: added anywhere else, it leaves. Posts from channels that are not
 // configured are ignored.
 func (a *App) other(c *bot.Ctx) (bot.Next, error) {
+	if c.Update.EditedMessage != nil {
+		return a.relayEdit(c) // consult.go
+	}
 	if c.Kind == bot.KindMembership {
 		m := c.Update.MyChatMember
 		joined := m.NewChatMember.Status == "member" || m.NewChatMember.Status == "administrator"

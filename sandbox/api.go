@@ -29,6 +29,7 @@ func (s *Sandbox) Handler() http.Handler {
 	mux.HandleFunc("POST /api/people", s.apiNewPerson)
 	mux.HandleFunc("POST /api/chats/{id}/lang", s.apiLang)
 	mux.HandleFunc("GET /api/chats/{id}/messages", s.apiMessages)
+	mux.HandleFunc("GET /api/chats/{id}/topics", s.apiTopics)
 	mux.HandleFunc("POST /api/chats/{id}/send", s.apiSend)
 	mux.HandleFunc("POST /api/chats/{id}/press", s.apiPress)
 	mux.HandleFunc("POST /api/chats/{id}/upload", s.apiUpload)
@@ -167,7 +168,10 @@ func (s *Sandbox) apiSend(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	var in struct{ Text string }
+	var in struct {
+		Text   string
+		Thread int `json:"thread"` // a forum topic of the group (0: the general topic)
+	}
 	if err := json.NewDecoder(io.LimitReader(r.Body, 16<<10)).Decode(&in); err != nil || strings.TrimSpace(in.Text) == "" {
 		fail(w, http.StatusBadRequest, "expected {\"text\": \"...\"}")
 		return
@@ -181,7 +185,7 @@ func (s *Sandbox) apiSend(w http.ResponseWriter, r *http.Request) {
 	api := s.api
 	s.mu.Unlock()
 	if c.Kind == "group" {
-		api.SendTextIn(fakeapi.Chat{ID: c.ID, Type: fakeapi.ChatSupergroup, Title: c.Title}, s.user(c), in.Text)
+		api.SendTextInTopic(groupChat(c), in.Thread, s.user(c), in.Text)
 	} else {
 		api.SendText(s.user(c), in.Text)
 	}
@@ -226,7 +230,12 @@ func (s *Sandbox) apiUpload(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusBadRequest, "no file")
 		return
 	}
-	f.Close() // the fake keeps only a made-up file id; the bytes are not needed
+	data, err := io.ReadAll(io.LimitReader(f, 8<<20))
+	f.Close()
+	if err != nil {
+		fail(w, http.StatusBadRequest, "cannot read the file")
+		return
+	}
 	caption := r.FormValue("caption")
 	s.mu.Lock()
 	api := s.api
@@ -234,7 +243,7 @@ func (s *Sandbox) apiUpload(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(hdr.Header.Get("Content-Type"), "image/") {
 		api.SendPhoto(s.user(c), caption)
 	} else {
-		api.SendDocument(s.user(c), hdr.Filename, caption)
+		api.SendFile(s.user(c), hdr.Filename, caption, data) // the bot can download it (directory CSV)
 	}
 	writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
 }
@@ -286,4 +295,28 @@ func deepLinkStart(text string) string {
 		return text
 	}
 	return "/start " + param
+}
+
+// groupChat is the consultants' group as the fake knows it: a supergroup with topics (a forum),
+// so a trainer sees one topic per case as in a real deployment.
+func groupChat(c Chat) fakeapi.Chat {
+	return fakeapi.Chat{ID: c.ID, Type: fakeapi.ChatSupergroup, Title: c.Title, Forum: true}
+}
+
+// apiTopics lists the group's forum topics (one per case).
+func (s *Sandbox) apiTopics(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.chatFromPath(w, r)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	api := s.api
+	s.mu.Unlock()
+	out := []fakeapi.Topic{}
+	for _, t := range api.Topics(c.ID) {
+		if !t.Deleted {
+			out = append(out, t)
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"topics": out})
 }

@@ -8,11 +8,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/ehra/peerline/store"
 )
 
 // TestE2E_BrowserToOverdoseCard opens the sandbox page in headless Chromium, starts a
@@ -123,7 +126,54 @@ func TestE2E_BrowserToOverdoseCard(t *testing.T) {
 	if !strings.Contains(cardText, "103") {
 		t.Errorf("the overdose card does not show Ukraine's ambulance number: %q", cardText)
 	}
-	// The consultant's side: the handoff to a peer consultant is not built yet, so there is no
-	// case to take; when it is, this test takes the case in the consultants' group here.
+	// The consultant's side: the person asks for a peer consultant; the consultant (registered
+	// here as the staff flows would) takes the case in the consultants' group, answers in the
+	// case's topic, and closes it.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800), chromedp.Sleep(300*time.Millisecond)); err != nil {
+		t.Fatalf("laptop size: %v", err)
+	}
+	sb.mu.Lock()
+	err = sb.db.Update(func(tx *store.Tx) error {
+		return tx.PutStaff(store.Staff{UserID: consultantID, Role: store.RoleConsultant, Pseudonym: "Iryna", Langs: []string{"uk"}, OnShift: true, Joined: time.Now()})
+	})
+	sb.mu.Unlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	group := css(`[data-chat-id="` + strconv.FormatInt(groupID, 10) + `"]`)
+	err = chromedp.Do(ctx,
+		chromedp.Click(css(`button[data-callback="ask:gen"]`)),
+		chromedp.WaitVisible(css(`button[data-callback^="ce:"]`)),
+		shot("07-queued"),
+		chromedp.Click(group),
+		chromedp.WaitVisible(css(`button[data-callback^="ct:"]`)),
+		shot("08-card"),
+		chromedp.Click(css(`button[data-callback^="ct:"]`)),
+		chromedp.WaitVisible(css(`.msg-topic`)),
+		chromedp.Click(css(`.msg-topic`)),
+		chromedp.WaitVisible(css(`button[data-callback^="cc:"]`)),
+		chromedp.SendKeys(css(`#composer-input`), "Вітаю, я Ірина. Чим допомогти?"),
+		chromedp.Click(css(`#composer-send`)),
+		chromedp.WaitVisible(css(`.msg-reaction`)), // 👌: the answer reached the person
+		shot("09-topic"),
+		chromedp.Click(css(`button[data-callback^="cc:"]`)),
+		chromedp.WaitVisible(css(`button[data-callback$=":info"]`)),
+		chromedp.Click(css(`button[data-callback$=":info"]`)),
+		chromedp.WaitVisible(css(`button[data-callback$=":0"]`)),
+		shot("10-closed"),
+		chromedp.Click(person),
+		chromedp.WaitVisible(css(`button[data-callback^="cr:"]`)),
+		shot("11-person-after"),
+	)
+	if err != nil {
+		t.Fatalf("consultant's side: %v", err)
+	}
+	personText, err := chromedp.Run(ctx, chromedp.Text(css(`#messages`)))
+	if err != nil {
+		t.Fatalf("read the person's chat: %v", err)
+	}
+	if !strings.Contains(personText, "Чим допомогти?") {
+		t.Errorf("the consultant's answer did not reach the person: %q", personText)
+	}
 	t.Logf("screenshots in %s", shots)
 }

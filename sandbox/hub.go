@@ -113,6 +113,9 @@ type apiMessage struct {
 	Protected bool          `json:"protected"`
 	Edited    bool          `json:"edited"`
 	Time      string        `json:"time"`
+	Thread    int           `json:"thread,omitempty"`   // forum topic
+	Voice     bool          `json:"voice,omitempty"`    // a voice message
+	Reaction  string        `json:"reaction,omitempty"` // the bot's reaction (👌: delivered)
 }
 
 type apiReplyKeyboard struct {
@@ -127,9 +130,13 @@ func (s *Sandbox) render(m fakeapi.Message) apiMessage {
 	if m.Document != "" && out.Document == "" {
 		out.Document = "file"
 	}
-	if m.FromBot && m.ParseMode == "HTML" {
+	out.Thread, out.Voice, out.Reaction = m.ThreadID, m.Voice != "", m.Reaction
+	switch {
+	case m.Service == "forum_topic_created":
+		out.HTML = "🧵 " + html.EscapeString(m.Text)
+	case m.FromBot && m.ParseMode == "HTML":
 		out.HTML = safeHTML(m.HTML)
-	} else {
+	default:
 		out.HTML = html.EscapeString(m.Text)
 	}
 	if !m.FromBot {

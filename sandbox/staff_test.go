@@ -35,7 +35,7 @@ func TestSandboxAdminInvitesConsultant(t *testing.T) {
 	invite := link.FindString(m.HTML)
 
 	c.do("POST", "/api/chats/"+cons+"/send", map[string]string{"text": invite}, nil)
-	tl = c.waitFor(cons, func(tl timeline) bool { m, _ := lastBot(tl); return strings.Contains(m.HTML, "@") })
+	c.waitFor(cons, func(tl timeline) bool { m, _ := lastBot(tl); return strings.Contains(m.HTML, "@") })
 	c.do("POST", "/api/chats/"+cons+"/send", map[string]string{"text": "Iryna P"}, nil)
 	tl = c.waitFor(cons, func(tl timeline) bool { m, _ := lastBot(tl); return hasButton(m, "jl:uk") })
 	picker, _ := lastBot(tl)

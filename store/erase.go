@@ -22,6 +22,8 @@ var personRecords = []struct {
 	// the staff, and their invitations (made or opened) go too.
 	{"staff record", func(t *Tx, id int64) error { return t.DeleteStaff(id) }},
 	{"invitations", func(t *Tx, id int64) error { return t.deleteInvitesOf(id) }},
+	{"post author", func(t *Tx, id int64) error { return t.forgetPostAuthor(id) }},
+	{"consultant cases", func(t *Tx, id int64) error { return t.eraseCasesOf(id) }},
 }
 
 // ErasePerson deletes every record about the person whose private chat is chatID. Aggregate
@@ -82,6 +84,19 @@ func (t *Tx) MessagesInChat(chatID int64) ([]int, error) {
 				ids = append(ids, id)
 			}
 		}
+	}
+	// A consultant conversation: the person's messages and the copies in their chat.
+	if err := t.bucket(bucketCasePairs).ForEach(func(k, v []byte) error {
+		var p Pair
+		if err := t.openInto(bucketCasePairs, k, v, &p); err != nil {
+			return err
+		}
+		if p.SelfChat == chatID {
+			ids = append(ids, p.SelfID)
+		}
+		return nil
+	}); err != nil {
+		return nil, err
 	}
 	ids = slices.DeleteFunc(ids, func(id int) bool { return id <= 0 })
 	slices.Sort(ids)

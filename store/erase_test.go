@@ -37,7 +37,23 @@ func writeEveryKind(t *testing.T, db *DB, chat int64, msg int) {
 		if err := tx.SetRef("relay:"+strconv.Itoa(msg), MessageRef{ChatID: chat, MessageID: msg + 10}); err != nil {
 			return err
 		}
-		return tx.AddTrail(chat, msg, time.Unix(100, 0))
+		if err := tx.AddTrail(chat, msg, time.Unix(100, 0)); err != nil {
+			return err
+		}
+		// Staff: a consultant's record, an invitation they made, one they opened.
+		if err := tx.PutStaff(Staff{UserID: chat, Role: RoleConsultant, Pseudonym: "Oksana" + strconv.Itoa(msg), Joined: time.Unix(100, 0)}); err != nil {
+			return err
+		}
+		now := time.Now()
+		if _, err := tx.CreateInvite(RoleAdmin, chat, now); err != nil {
+			return err
+		}
+		code, err := tx.CreateInvite(RoleConsultant, 5, now)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ClaimInvite(code, chat, now)
+		return err
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -70,7 +86,7 @@ func TestErasePersonLeavesNoTraces(t *testing.T) {
 	for _, tr := range tracesOf(t, db, erasedChat) {
 		before[tr.Bucket]++
 	}
-	for _, b := range []string{"users", "conversations", "outbox", "refs", "trail"} {
+	for _, b := range []string{"users", "conversations", "outbox", "refs", "trail", "staff", "invites"} {
 		if before[b] == 0 {
 			t.Fatalf("the audit finds nothing in %s before the erasure: %v", b, before)
 		}

@@ -25,9 +25,20 @@ type OutboxEntry struct {
 	Ref string `json:"r,omitempty"`
 	// Created is the enqueue time (unix ms), for latency metrics and expiry.
 	Created int64 `json:"t,omitempty"`
+	// Once marks a call that must never be made twice (a channel post): before it is made its
+	// Ref records the attempt; if its outcome is unknown (the answer was lost, or the bot stopped
+	// during the call) it is not repeated, and the Ref says "unknown" instead. Requires Ref.
+	Once bool `json:"o,omitempty"`
 	// Trail, when set, schedules the sent message for deletion this many seconds after it is
 	// sent (the person's safe mode).
 	Trail int64 `json:"tr,omitempty"`
+	// Resolve names parameters whose value is read, when the call is sent, from a ref recorded
+	// by an earlier call (param → ref name): a forum topic's id, known only once it exists.
+	Resolve map[string]string `json:"rs,omitempty"`
+	// Then is enqueued when this call succeeds (a delivery reaction); Else when it fails for
+	// good (a notice that the message could not be delivered).
+	Then *OutboxEntry `json:"th,omitempty"`
+	Else *OutboxEntry `json:"el,omitempty"`
 }
 
 // Enqueue adds e to the outbox and returns it with its ID set. IDs increase, so sending in ID
@@ -157,9 +168,41 @@ func (e OutboxEntry) MarshalJSON() ([]byte, error) {
 		buf = append(buf, `,"t":`...)
 		buf = strconv.AppendInt(buf, e.Created, 10)
 	}
+	if e.Once {
+		buf = append(buf, `,"o":true`...)
+	}
 	if e.Trail != 0 {
 		buf = append(buf, `,"tr":`...)
 		buf = strconv.AppendInt(buf, e.Trail, 10)
+	}
+	// The relay's rarer fields (cases.go): resolved parameters and follow-up calls.
+	if len(e.Resolve) > 0 {
+		buf = append(buf, `,"rs":{`...)
+		first := true
+		for k, v := range e.Resolve {
+			if !first {
+				buf = append(buf, ',')
+			}
+			first = false
+			buf = appendJSONString(buf, k)
+			buf = append(buf, ':')
+			buf = appendJSONString(buf, v)
+		}
+		buf = append(buf, '}')
+	}
+	for _, f := range []struct {
+		name string
+		e    *OutboxEntry
+	}{{`,"th":`, e.Then}, {`,"el":`, e.Else}} {
+		if f.e == nil {
+			continue
+		}
+		sub, err := f.e.MarshalJSON()
+		if err != nil {
+			return nil, err
+		}
+		buf = append(buf, f.name...)
+		buf = append(buf, sub...)
 	}
 	return append(buf, '}'), nil
 }

@@ -13,9 +13,14 @@ func TestOutboxEntry_MarshalJSONReadsBack(t *testing.T) {
 	for _, e := range []OutboxEntry{
 		{Method: "getMe"},
 		{ChatID: -1001234, Group: true, Method: "sendMessage", Params: map[string]string{"chat_id": "-1001234", "text": "<b>Привіт</b> \"quoted\" back\\slash\nnew\tline \u2028 \x01 😀"},
-			Urgent: true, Background: true, Ref: "case:7", Created: 1700000000123, Trail: 3600},
+			Urgent: true, Background: true, Ref: "case:7", Created: 1700000000123, Trail: 3600, Once: true},
 		{ChatID: 42, Method: "sendMessage", Params: map[string]string{"text": "bad utf-8: \xff\xfe end", "reply_markup": `{"inline_keyboard":[[{"text":"a","callback_data":"b"}]]}`}},
 		{ChatID: 5, Method: "deleteMessage", Params: map[string]string{}},
+		// A relayed copy: its topic resolved when sent, a reaction when delivered, a notice if not.
+		{ChatID: -100500, Group: true, Method: "copyMessage", Params: map[string]string{"chat_id": "-100500"}, Ref: "pair:K3F9:c:7:1",
+			Resolve: map[string]string{"message_thread_id": "topic:K3F9"},
+			Then:    &OutboxEntry{ChatID: 7, Method: "setMessageReaction", Params: map[string]string{"reaction": `[{"type":"emoji","emoji":"👌"}]`}},
+			Else:    &OutboxEntry{ChatID: 7, Method: "sendMessage", Params: map[string]string{"text": "⚠️ not delivered"}, Background: true}},
 	} {
 		got, err := e.MarshalJSON()
 		if err != nil {

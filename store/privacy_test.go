@@ -2,24 +2,12 @@ package store
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
-	"strconv"
 	"testing"
 	"time"
 )
-
-// canaryForms are the ways a chat id could sit in a file: as decimal text, and as 8-byte big-
-// and little-endian integers.
-func canaryForms(id int64) [][]byte {
-	be := make([]byte, 8)
-	le := make([]byte, 8)
-	binary.BigEndian.PutUint64(be, uint64(id))
-	binary.LittleEndian.PutUint64(le, uint64(id))
-	return [][]byte{[]byte(strconv.FormatInt(id, 10)), be, le}
-}
 
 func TestCompactRemovesErasedBytes(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "p.db")

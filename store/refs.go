@@ -1,5 +1,7 @@
 package store
 
+import "strings"
+
 // Refs: message ids the bot needs later (the live menu message of a chat, a relayed message),
 // recorded by the outbox worker when the call that created the message succeeds. A ref's name is
 // chosen by the handler that enqueued the call; it is stored only as a keyed hash, and the chat
@@ -11,14 +13,58 @@ type MessageRef struct {
 	ChatID    int64  `json:"c"`
 	MessageID int    `json:"m"`
 	At        int64  `json:"t,omitempty"` // unix seconds when sent
+	// More are the further message ids of an album (sendMediaGroup).
+	More []int `json:"mm,omitempty"`
+	// For calls sent at most once (OutboxEntry.Once): when the attempt started, how it failed
+	// for good (Bot API error code and the fixed part of the description), or that its outcome
+	// is unknown (the bot cannot tell whether Telegram did it).
+	Attempt int64  `json:"a,omitempty"`
+	Fail    int    `json:"f,omitempty"`
+	Reason  string `json:"fr,omitempty"`
+	Unknown bool   `json:"u,omitempty"`
 }
+
+// Sent reports whether the ref records a sent message.
+func (r MessageRef) Sent() bool { return r.MessageID != 0 }
 
 func (t *Tx) refKey(name string) []byte { return t.keys.hash("ref", []byte(name)) }
 
-// SetRef records ref name.
+// SetRef records ref name. A name with a registered prefix (refHooks: a relayed message's pair,
+// a case's forum topic) is also handed to its owner, which may keep it in its own records instead.
 func (t *Tx) SetRef(name string, r MessageRef) error {
 	r.Name = name
+	if h := refHookFor(name); h != nil {
+		if own, err := h.set(t, name, r); err != nil || own {
+			return err
+		}
+	}
 	return t.putSealed(bucketRefs, t.refKey(name), r)
+}
+
+// RefFailed tells the owner of ref name that the call meant to create it was refused for good
+// (reason: "blocked", "thread", "refused", "unresolved").
+func (t *Tx) RefFailed(name, reason string) error {
+	if h := refHookFor(name); h != nil && h.fail != nil {
+		return h.fail(t, name, reason)
+	}
+	return nil
+}
+
+// refHook lets an aggregate own refs whose names start with prefix.
+type refHook struct {
+	prefix string
+	// set records the sent message; own reports that the ref needs no record of its own.
+	set  func(t *Tx, name string, r MessageRef) (own bool, err error)
+	fail func(t *Tx, name, reason string) error
+}
+
+func refHookFor(name string) *refHook {
+	for i := range refHooks {
+		if strings.HasPrefix(name, refHooks[i].prefix) {
+			return &refHooks[i]
+		}
+	}
+	return nil
 }
 
 // Ref looks up ref name.

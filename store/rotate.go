@@ -81,7 +81,7 @@ func rekey(bucket, k, v []byte, oldK, newK *keyring) (nk, nv []byte, keep bool, 
 			return k, newK.check(), true, nil
 		}
 		return k, v, true, nil
-	case bytes.Equal(bucket, bucketOutbox), bytes.Equal(bucket, bucketTrail):
+	case bytes.Equal(bucket, bucketOutbox), bytes.Equal(bucket, bucketTrail), bytes.Equal(bucket, bucketPosts):
 		return reseal(k)
 	case bytes.Equal(bucket, bucketUsers), bytes.Equal(bucket, bucketConvs):
 		var rec struct {
@@ -120,6 +120,24 @@ func rekey(bucket, k, v []byte, oldK, newK *keyring) (nk, nv []byte, keep bool, 
 			return nil, nil, false, nil
 		}
 		return reseal(newK.hash("ref", []byte(rec.Name)))
+	case bytes.Equal(bucket, bucketCases):
+		var rec Case
+		if err := openJSON(oldK, bucket, k, v, &rec); err != nil {
+			return nil, nil, false, err
+		}
+		return reseal(newK.caseKey(rec.Code))
+	case bytes.Equal(bucket, bucketCaseIndex):
+		var rec indexEntry
+		if err := openJSON(oldK, bucket, k, v, &rec); err != nil {
+			return nil, nil, false, err
+		}
+		return reseal(newK.idxKey(rec.Kind, rec.ID))
+	case bytes.Equal(bucket, bucketCasePairs):
+		var rec Pair
+		if err := openJSON(oldK, bucket, k, v, &rec); err != nil {
+			return nil, nil, false, err
+		}
+		return reseal(newK.pairKey(rec.SelfChat, rec.SelfID))
 	default:
 		// updates_done, updates_parked, counters, jobs: nothing personal, nothing sealed.
 		return k, v, true, nil

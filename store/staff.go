@@ -131,7 +131,7 @@ func (t *Tx) StaffByRef(ref string) (Staff, bool, error) {
 	}
 	b := t.bucket(bucketStaff)
 	cur := b.Cursor()
-	for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
+	if k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) {
 		var s Staff
 		if err := t.openInto(bucketStaff, k, v, &s); err != nil {
 			return Staff{}, false, err

@@ -22,6 +22,9 @@ type User struct {
 	Country string `json:"cc,omitempty"`
 	// Keyboard is the language of the 🆘 reply keyboard last sent to the chat ("" = none yet).
 	Keyboard string `json:"kb,omitempty"`
+	// KeyboardAt is when that keyboard was sent (unix seconds): with safe mode on, its message is
+	// deleted after a while, and the keyboard is sent again at the next contact.
+	KeyboardAt int64 `json:"kt,omitempty"`
 }
 
 // User returns chatID's profile; found is false for a person the bot does not know.

@@ -77,6 +77,7 @@ type Chat struct {
 	Type     string // "private", "group", "supergroup" or "channel"
 	Title    string
 	Username string // without "@"; makes the chat addressable as chat_id=@Username
+	Forum    bool   // a supergroup with topics (consult.go)
 }
 
 // Chat types as Telegram names them.
@@ -163,6 +164,18 @@ type Message struct {
 	Deleted bool `json:"deleted,omitempty"`
 	// Date is when the message was sent (per Options.Now).
 	Date time.Time `json:"date"`
+	// ThreadID is the forum topic the message is in (0: none or the general topic).
+	ThreadID int `json:"thread_id,omitempty"`
+	// MediaGroup is the album the message belongs to.
+	MediaGroup string `json:"media_group,omitempty"`
+	// Voice is the file id of a voice message.
+	Voice string `json:"voice,omitempty"`
+	// Location is "latitude,longitude" of a shared location.
+	Location string `json:"location,omitempty"`
+	// Reaction is the bot's reaction on the message ("" if none).
+	Reaction string `json:"reaction,omitempty"`
+	// Service marks a service message (a forum topic created).
+	Service string `json:"service,omitempty"`
 }
 
 // Server is the fake Bot API. Create it with New or NewServer.
@@ -190,6 +203,8 @@ type Server struct {
 	faults      faultState
 	limits      limitState
 	subscribers map[*subscriber]struct{}
+	admin       adminState            // channels: the bot's status, pins (admin.go)
+	forums      map[int64]*forumState // forum topics by chat (consult.go)
 
 	// umu guards the update queue and the long poll in progress.
 	umu     sync.Mutex

@@ -204,6 +204,10 @@ func (s *Server) send(q *request, ct content, media func(*msgRec)) reply {
 		if mkErr != "" {
 			return badRequest(mkErr), nil
 		}
+		thread, terr := s.threadFor(q, c)
+		if terr != "" {
+			return badRequest(terr), nil
+		}
 		if replyTo != 0 {
 			if r := c.get(replyTo); r == nil || r.Deleted {
 				if !allowMissing {
@@ -219,6 +223,7 @@ func (s *Server) send(q *request, ct content, media func(*msgRec)) reply {
 			Message: Message{
 				FromBot: true, Text: ct.text, HTML: ct.html, ParseMode: ct.mode,
 				ReplyTo: replyTo, ProtectContent: q.bool("protect_content"), Date: q.at,
+				ThreadID: thread,
 			},
 			ents: ct.ents,
 		}
@@ -312,7 +317,7 @@ func (s *Server) edit(q *request, kind int) reply {
 		if rec == nil || !rec.FromBot || rec.Deleted {
 			return badRequest(errEditNotFound), nil
 		}
-		media := rec.Photo != "" || rec.Document != ""
+		media := rec.isMedia()
 		switch {
 		case kind == editText && media:
 			return badRequest(errNoTextToEdit), nil
@@ -457,6 +462,10 @@ func (s *Server) copyMessage(q *request) reply {
 	case mkErr != "":
 		fail = mkErr
 	}
+	thread, terr := s.threadFor(q, c)
+	if fail == "" && terr != "" {
+		fail = terr
+	}
 	if fail == "" && replyTo != 0 {
 		if r := c.get(replyTo); r == nil || r.Deleted {
 			if !allowMissing {
@@ -476,13 +485,13 @@ func (s *Server) copyMessage(q *request) reply {
 	rec := &msgRec{
 		Message: Message{
 			FromBot: true, Text: src.Text, HTML: src.HTML, ParseMode: src.ParseMode,
-			Photo: src.Photo, Document: src.Document, FileName: src.FileName,
-			ReplyTo: replyTo, ProtectContent: q.bool("protect_content"), Date: q.at,
+			Photo: src.Photo, Document: src.Document, FileName: src.FileName, Voice: src.Voice, Location: src.Location,
+			ReplyTo: replyTo, ProtectContent: q.bool("protect_content"), Date: q.at, ThreadID: thread,
 		},
 		ents: src.ents,
 	}
 	rec.CopiedFrom = &MessageRef{ChatID: from.info.ID, MessageID: src.ID}
-	if hasCaption && (src.Photo != "" || src.Document != "") {
+	if hasCaption && src.isMedia() {
 		rec.Text, rec.HTML, rec.ParseMode, rec.ents = ct.text, ct.html, ct.mode, ct.ents
 	}
 	applyMarkup(rec, mk)

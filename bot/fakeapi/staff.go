@@ -25,7 +25,7 @@ func (s *Server) ChatCommands(chatID int64) ([]Command, bool) {
 	_ = json.Unmarshal(b, &list)
 	out := make([]Command, len(list))
 	for i, c := range list {
-		out[i] = Command{c.Command, c.Description}
+		out[i] = Command(c)
 	}
 	return out, true
 }

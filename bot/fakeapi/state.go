@@ -104,7 +104,7 @@ func (s *Server) registerChat(c Chat) *chatState {
 	if c.Username != "" && c.Type != ChatPrivate {
 		s.usernames[strings.ToLower(c.Username)] = c.ID
 	}
-	st.wire = &wChat{ID: c.ID, Type: c.Type, Title: c.Title, Username: c.Username}
+	st.wire = &wChat{ID: c.ID, Type: c.Type, Title: c.Title, Username: c.Username, IsForum: c.Forum}
 	return st
 }
 
@@ -161,7 +161,7 @@ func (s *Server) wireMessage(c *chatState, rec *msgRec) *wMessage {
 	default:
 		m.SenderChat = c.wire // channel post
 	}
-	media := rec.Photo != "" || rec.Document != ""
+	media := rec.isMedia()
 	if media {
 		m.Caption, m.CaptionEntities = rec.Text, rec.ents
 	} else {
@@ -177,6 +177,7 @@ func (s *Server) wireMessage(c *chatState, rec *msgRec) *wMessage {
 		m.Document = &wDocument{FileID: rec.Document, FileUniqueID: uniqueID(rec.Document), FileName: rec.FileName,
 			MimeType: mimeFor(rec.FileName), FileSize: 2048}
 	}
+	s.wireConsult(c, rec, m)
 	if rec.ReplyTo != 0 {
 		if r := c.get(rec.ReplyTo); r != nil && !r.Deleted {
 			reply := s.wireMessage(c, r)

@@ -27,6 +27,7 @@ type wChat struct {
 	Username  string `json:"username,omitempty"`
 	FirstName string `json:"first_name,omitempty"`
 	LastName  string `json:"last_name,omitempty"`
+	IsForum   bool   `json:"is_forum,omitempty"`
 }
 
 // wEntity is a MessageEntity.
@@ -95,6 +96,12 @@ type wMessage struct {
 	Caption             string         `json:"caption,omitempty"`
 	CaptionEntities     []wEntity      `json:"caption_entities,omitempty"`
 	ReplyMarkup         *wInlineMarkup `json:"reply_markup,omitempty"`
+	MessageThreadID     int            `json:"message_thread_id,omitempty"`
+	IsTopicMessage      bool           `json:"is_topic_message,omitempty"`
+	MediaGroupID        string         `json:"media_group_id,omitempty"`
+	Voice               *wVoice        `json:"voice,omitempty"`
+	Location            *wLocation     `json:"location,omitempty"`
+	ForumTopicCreated   *wTopicCreated `json:"forum_topic_created,omitempty"`
 }
 
 // wCallbackQuery is a CallbackQuery.
@@ -125,6 +132,7 @@ type wChatMemberUpdated struct {
 type wUpdate struct {
 	UpdateID      int                 `json:"update_id"`
 	Message       *wMessage           `json:"message,omitempty"`
+	EditedMessage *wMessage           `json:"edited_message,omitempty"`
 	ChannelPost   *wMessage           `json:"channel_post,omitempty"`
 	CallbackQuery *wCallbackQuery     `json:"callback_query,omitempty"`
 	MyChatMember  *wChatMemberUpdated `json:"my_chat_member,omitempty"`

@@ -27,6 +27,7 @@ type Config struct {
 	Channels        map[string]string // language (uk, ru, en, or "*" for all) → @username or numeric id
 	TZ              *time.Location
 	Hours           handlers.Hours // peer consultants' service hours, in TZ
+	Escalate        time.Duration  // a waiting case alerts the consultants again after this
 	HTTP            string
 	RateLimits      bool
 	Senders         int
@@ -42,6 +43,8 @@ type Config struct {
 type Retention struct {
 	Users time.Duration // a person not seen for this long is erased
 	Forms time.Duration // a form left half-filled is deleted after this long
+	Cases time.Duration // a closed peer-consultant case is deleted after this long
+	Audit time.Duration // audit log entries older than this are removed (the chain stays verifiable)
 }
 
 // setting is one configuration value: its variable, flag, default and how to parse it.
@@ -82,7 +85,9 @@ var settings = []setting{
 		parse: parseSenders},
 	{env: "PEERLINE_FLOOD", flag: "flood", def: "20,60", help: "per person: updates at once, and per minute, before the bot asks them to slow down; off for benchmarks",
 		parse: parseFlood},
-	{env: "PEERLINE_RETENTION", flag: "retention", def: "users=90d,forms=7d", help: "how long to keep: users (not seen), forms (left half-filled), in days",
+	{env: "PEERLINE_ESCALATE", flag: "escalate", def: "10m", help: "a case waiting for a peer consultant alerts them again after this (e.g. 10m)",
+		parse: parseEscalate},
+	{env: "PEERLINE_RETENTION", flag: "retention", def: "users=90d,forms=7d,cases=30d,audit=365d", help: "how long to keep: users (not seen), forms (left half-filled), cases (closed consultant cases), audit (the admins' audit log), in days",
 		parse: parseRetention},
 	{env: "PEERLINE_LOG", flag: "log", def: "info", help: "log level: debug, info, warn, error",
 		parse: parseLogLevel},
@@ -310,7 +315,7 @@ func parseFlood(c *Config, v string) error {
 }
 
 func parseRetention(c *Config, v string) error {
-	c.Retention = Retention{Users: 90 * 24 * time.Hour, Forms: 7 * 24 * time.Hour}
+	c.Retention = Retention{Users: 90 * 24 * time.Hour, Forms: 7 * 24 * time.Hour, Cases: 30 * 24 * time.Hour, Audit: 365 * 24 * time.Hour}
 	for _, part := range strings.Split(v, ",") {
 		part = strings.TrimSpace(part)
 		if part == "" {
@@ -327,9 +332,22 @@ func parseRetention(c *Config, v string) error {
 			c.Retention.Users = d
 		case "forms":
 			c.Retention.Forms = d
+		case "cases":
+			c.Retention.Cases = d
+		case "audit":
+			c.Retention.Audit = d
 		default:
-			return fmt.Errorf("%q: known names are users and forms", name)
+			return fmt.Errorf("%q: known names are users, forms, cases and audit", name)
 		}
 	}
+	return nil
+}
+
+func parseEscalate(c *Config, v string) error {
+	d, err := time.ParseDuration(strings.TrimSpace(v))
+	if err != nil || d < time.Minute || d > 24*time.Hour {
+		return fmt.Errorf("%q: expected a duration from 1m to 24h, like 10m", v)
+	}
+	c.Escalate = d
 	return nil
 }

@@ -24,6 +24,8 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 		{"ChannelsTwice", map[string]string{"PEERLINE_CHANNELS": "uk=@hr_ua1,uk=@hr_ua2"}, nil, "given twice"},
 		{"TZ", map[string]string{"PEERLINE_TZ": "Europe/Atlantis"}, nil, `PEERLINE_TZ (-tz): "Europe/Atlantis" is not a known time zone`},
 		{"Hours", map[string]string{"PEERLINE_HOURS": "mon-fri 9-21"}, nil, `PEERLINE_HOURS (-hours): "9-21" is not a time range HH:MM-HH:MM`},
+		{"Escalate", map[string]string{"PEERLINE_ESCALATE": "10"}, nil, `PEERLINE_ESCALATE (-escalate): "10": expected a duration`},
+		{"RetentionUnknown", map[string]string{"PEERLINE_RETENTION": "cases=30d,chats=5d"}, nil, `known names are users, forms, cases and audit`},
 		{"ConsultantsChatPositive", map[string]string{"PEERLINE_CONSULTANTS_CHAT": "12345"}, nil, "PEERLINE_CONSULTANTS_CHAT"},
 		{"APIURL", map[string]string{"PEERLINE_API_URL": "api.telegram.org"}, nil, "PEERLINE_API_URL"},
 		{"HTTP", map[string]string{"PEERLINE_HTTP": "9090"}, nil, "PEERLINE_HTTP"},

@@ -28,6 +28,8 @@ const state = {
   buffered: [],           // events for the open chat that arrived during a load
   replyKeyboard: null,
   replyKbHidden: false,
+  topics: [],             // the consultants' group's forum topics
+  topic: null,            // the topic shown and written in (null: all, 0: general)
 };
 
 // ---------- API ----------
@@ -266,6 +268,7 @@ function renderChatHeader() {
 
   const isPerson = PEOPLE_KINDS.includes(chat.kind);
   langWrap.hidden = !isPerson;
+  $("chat-topic-wrap").hidden = chat.kind !== "group";
   if (isPerson) fillLanguageSelect($("chat-lang"), chat.lang, { short: true });
 
   const readOnly = chat.kind === "channel" || !chat.as;
@@ -299,6 +302,7 @@ async function loadMessages() {
 
   let data;
   try {
+    if (chat.kind === "group") await loadTopics(chat);
     data = await api(`/api/chats/${chat.id}/messages`);
   } catch (err) {
     if (seq === state.loadSeq) {
@@ -315,7 +319,9 @@ async function loadMessages() {
   // Rebuild quietly: screen readers should hear new messages, not the whole history again.
   list.setAttribute("aria-live", "off");
   list.textContent = "";
-  for (const message of data.messages || []) list.append(renderMessage(message, chat));
+  for (const message of data.messages || []) {
+    if (inShownTopic(message, chat)) list.append(renderMessage(message, chat));
+  }
   state.renderedChatId = chat.id;
   renderReplyKeyboard(data.reply_keyboard || null);
   state.loading = false;
@@ -327,6 +333,44 @@ async function loadMessages() {
   const buffered = state.buffered;
   state.buffered = [];
   for (const [type, payload] of buffered) applyChatEvent(type, payload);
+}
+
+// ---------- forum topics (the consultants' group: one topic per case) ----------
+
+// state.topic is the topic shown and written in: null for all, 0 for the general topic.
+async function loadTopics(chat) {
+  const data = await api(`/api/chats/${chat.id}/topics`);
+  state.topics = data.topics || [];
+  const select = $("chat-topic");
+  const keep = state.topic;
+  select.textContent = "";
+  const add = (value, label) => {
+    const o = el("option", "", label);
+    o.value = value;
+    select.append(o);
+  };
+  add("all", "All topics");
+  add("0", "General");
+  for (const t of state.topics) add(String(t.id), t.closed ? `${t.name} (closed)` : t.name);
+  const known = keep === null || keep === 0 || state.topics.some((t) => t.id === keep);
+  state.topic = known ? keep : null;
+  select.value = state.topic === null ? "all" : String(state.topic);
+}
+
+function topicName(id) {
+  const t = (state.topics || []).find((x) => x.id === id);
+  return t ? t.name : `#${id}`;
+}
+
+function inShownTopic(m, chat) {
+  if (!chat || chat.kind !== "group" || state.topic === null) return true;
+  return (m.thread || 0) === state.topic;
+}
+
+async function changeTopic(value) {
+  state.topic = value === "all" ? null : Number(value);
+  state.renderedChatId = null; // rebuild the list for the topic
+  await loadMessages();
 }
 
 function showEmpty(text) {
@@ -376,11 +420,29 @@ function renderMessage(m, chat) {
 
   const senderName = mine ? (m.from || "You") : (m.from || botName());
   if (chat && chat.kind === "group") {
-    bubble.append(el("div", "msg-from", senderName));
+    const from = el("div", "msg-from", senderName);
+    if (m.thread && state.topic === null) {
+      // The topic's name; a click opens the topic (to write in it).
+      const jump = el("button", "msg-topic", `🧵 ${topicName(m.thread)}`);
+      jump.type = "button";
+      jump.dataset.thread = String(m.thread);
+      jump.title = "Open this topic";
+      jump.addEventListener("click", () => {
+        $("chat-topic").value = String(m.thread);
+        changeTopic(String(m.thread));
+      });
+      from.append(document.createTextNode(" · "), jump);
+    }
+    bubble.append(from);
   } else {
     bubble.append(el("span", "sr-only", mine ? `${senderName}: ` : "Bot: "));
   }
 
+  if (m.voice) {
+    const voice = el("div", "msg-doc");
+    voice.append(el("span", "", "🎤"), document.createTextNode("Voice message"));
+    bubble.append(voice);
+  }
   if (m.photo) {
     const photo = el("div", "msg-photo");
     photo.append(el("span", "", "📷"), document.createTextNode("Photo"));
@@ -408,6 +470,7 @@ function renderMessage(m, chat) {
     meta.append(badge);
   }
   if (m.edited) meta.append(el("span", "msg-edited", "edited"));
+  if (m.reaction) meta.append(el("span", "msg-reaction", m.reaction));
   if (m.time) meta.append(el("time", "", m.time));
   bubble.append(meta);
   body.append(bubble);
@@ -534,7 +597,8 @@ async function sendText(text) {
   const chat = openChat();
   if (!chat || !text.trim()) return false;
   try {
-    await api(`/api/chats/${chat.id}/send`, { method: "POST", body: { text } });
+    const thread = chat.kind === "group" && state.topic ? state.topic : 0;
+    await api(`/api/chats/${chat.id}/send`, { method: "POST", body: { text, thread } });
     if (!state.connected) loadMessages(); // no live updates: fetch to show the result
     return true;
   } catch (err) {
@@ -741,6 +805,11 @@ function routeChatEvent(type, p) {
 function applyChatEvent(type, p) {
   switch (type) {
     case "message": {
+      const chat = openChat();
+      if (chat && chat.kind === "group" && p.message.thread && !(state.topics || []).some((t) => t.id === p.message.thread)) {
+        loadTopics(chat).catch(() => {}); // a new case topic
+      }
+      if (!inShownTopic(p.message, chat)) break;
       const atBottom = isAtBottom();
       const added = upsertMessage(p.message);
       updateEmpty();
@@ -840,6 +909,7 @@ function setUp() {
   });
 
   $("chat-lang").addEventListener("change", (e) => changeLanguage(e.target.value));
+  $("chat-topic").addEventListener("change", (e) => changeTopic(e.target.value));
   $("new-person-form").addEventListener("submit", addPerson);
   $("restart-bot").addEventListener("click", restartBot);
   $("reset").addEventListener("click", resetSandbox);
