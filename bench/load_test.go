@@ -482,7 +482,7 @@ func runOverload(t *testing.T, bin string, chats int, d time.Duration) string {
 	cmd := func(api string) *exec.Cmd {
 		return peerlineCmd(t, bin, api, "PEERLINE_HTTP="+addr, "PEERLINE_LOG="+envStr("PEERLINE_LOAD_LOG", "warn"))
 	}
-	const replies = 2 // plain text: a short answer and the menu (the run prints what it saw)
+	const replies = 2 // a new person's plain text: the answer, and the 🆘 keyboard message
 	rate := float64(10*telegramRate) / replies
 	// Every update comes from a new person (so each gets the same first answer, and a chat's
 	// replies cannot be mistaken for another update's).
@@ -490,7 +490,7 @@ func runOverload(t *testing.T, bin string, chats int, d time.Duration) string {
 	r := runLoad(t, "overload", cmd, loadOptions{chats: chats, text: "hello there", limits: true, rate: rate, duration: d,
 		metricsURL: "http://" + addr + "/metrics"})
 	var b strings.Builder
-	fmt.Fprintf(&b, "\noverload: plain text from new people at %.0f updates/s (%d× the %d messages/s Telegram allows at %d replies an update; calibrated: %d) for %s, limits on, then the drain\n",
+	fmt.Fprintf(&b, "\noverload: plain text from new people at %.0f updates/s (%d× the %d messages/s Telegram allows: a new person gets %d messages, %d of them counted as the answer) for %s, limits on, then the drain\n",
 		rate, 10, telegramRate, replies, r.replies[0], d)
 	fmt.Fprintf(&b, "  updates sent %d, answered %d (%s), everything answered after %s\n", r.updates, r.answered,
 		map[bool]string{true: "all", false: "NOT ALL"}[r.answered == r.updates], r.elapsed.Round(time.Second))
