@@ -68,6 +68,7 @@ type outbox struct {
 	held      int
 	rate      rateMeter
 	pressure  chan struct{} // non-nil while backpressure is on; closed when it ends
+	settledCh chan struct{} // made by a waiter in settled, closed when a call settles
 	lastSweep time.Time
 	wake      chan struct{}
 	drained   chan struct{} // closed and replaced when the outbox becomes empty
@@ -748,9 +749,14 @@ func (o *outbox) remove(q []item, drop func(item) bool) []item {
 	return keep
 }
 
-// afterSettle updates gauges, backpressure and wakes Drain waiters. Called with mu held.
+// afterSettle updates gauges, backpressure and wakes Drain and settled waiters. Called with mu
+// held.
 func (o *outbox) afterSettle(now time.Time) {
 	o.checkPressure(now)
+	if o.settledCh != nil {
+		close(o.settledCh)
+		o.settledCh = nil
+	}
 	if o.queued == 0 && o.busy == 0 {
 		close(o.drained)
 		o.drained = make(chan struct{})
@@ -794,6 +800,16 @@ func (o *outbox) headroom() int {
 // at rate, and at least minBacklog.
 func (o *outbox) backlogLimit(rate float64) float64 {
 	return max(float64(o.minBacklog), rate*o.maxDrain.Seconds())
+}
+
+// settled returns a channel closed when the next call settles (the backlog shrinks).
+func (o *outbox) settled() <-chan struct{} {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.settledCh == nil {
+		o.settledCh = make(chan struct{})
+	}
+	return o.settledCh
 }
 
 // pressured returns a channel that is closed when backpressure ends, or nil if it is off.

@@ -382,7 +382,8 @@ func (b *Bot) poll(ctx context.Context) error {
 			if room < 1 {
 				select { // no room: wait for an update in hand to finish or the outbox to send
 				case <-changed:
-				case <-time.After(pollPause):
+				case <-b.outbox.settled():
+				case <-time.After(time.Second): // the rate, and so the room, also moves with time
 				case <-ctx.Done():
 					return nil
 				}
