@@ -128,7 +128,7 @@ func TestLoad(t *testing.T) {
 	}
 
 	if overload > 0 {
-		r := runOverload(t, bin, chats, time.Duration(overload)*time.Second)
+		r := runOverload(t, bin, time.Duration(overload)*time.Second)
 		b.WriteString(r)
 	}
 	t.Log(b.String())
@@ -471,7 +471,7 @@ wait:
 
 // runOverload sends plain text at ten times what Telegram lets the bot send, with the limits on
 // in the bot and the fake, for d, then lets the bot drain, and reports what it cost.
-func runOverload(t *testing.T, bin string, chats int, d time.Duration) string {
+func runOverload(t *testing.T, bin string, d time.Duration) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -486,7 +486,7 @@ func runOverload(t *testing.T, bin string, chats int, d time.Duration) string {
 	rate := float64(10*telegramRate) / replies
 	// Every update comes from a new person (so each gets the same first answer, and a chat's
 	// replies cannot be mistaken for another update's).
-	chats = int(rate*d.Seconds()) + 1
+	chats := int(rate*d.Seconds()) + 1
 	r := runLoad(t, "overload", cmd, loadOptions{chats: chats, text: "hello there", limits: true, rate: rate, duration: d,
 		metricsURL: "http://" + addr + "/metrics"})
 	var b strings.Builder
