@@ -1,0 +1,76 @@
+package handlers_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ehra/peerline/handlers/handlerstest"
+	"github.com/ehra/peerline/store"
+)
+
+// TestPost_StatusScheduleInAdminsLanguage: the post's status screen names its schedule in the
+// admin's language (not the audit log's English "once" / "cron … until … count …").
+func TestPost_StatusScheduleInAdminsLanguage(t *testing.T) {
+	tests := []struct {
+		lang, when string
+		want       []string // keys rendered in lang that the schedule line shows
+	}{
+		{"uk", "2026-11-23 14:05", []string{"admin2_sched_once"}},
+		{"ru", "0 10 * * 1 count=4", []string{"admin_preset_mon", "admin_when_count"}},
+		{"en", "30 9 * * * until=2026-12-01", []string{"admin_when_until"}},
+		{"ru", "30 9 * * * until=2026-12-01", []string{"admin_when_until"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang, func(t *testing.T) {
+			h := startAdmin(t, handlerstest.Options{})
+			ad := h.Person(adminID, tt.lang)
+			onboard(ad, tt.lang)
+			draftThree(t, h, ad)
+			schedule(t, ad, tt.when)
+			ad.Send("/scheduled")
+			ad.Press("ps:o:1")
+			got := ad.Last().Text
+			var line string
+			for _, l := range strings.Split(got, "\n") {
+				if strings.HasPrefix(l, stripTags(h.T(tt.lang, "admin_status_schedule"))) {
+					line = l
+				}
+			}
+			if line == "" {
+				t.Fatalf("no schedule line in %q", got)
+			}
+			for _, word := range []string{"once", "cron", "until", "count"} {
+				if tt.lang != "en" && strings.Contains(line, word) {
+					t.Errorf("schedule line %q has the English %q", line, word)
+				}
+			}
+			for _, key := range tt.want {
+				label := stripTags(h.T(tt.lang, key, map[string]any{"When": "", "N": 4, "Date": "2026-12-01", "Cron": ""}))
+				label = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(label), ","))
+				if !strings.Contains(line, label) {
+					t.Errorf("schedule line %q, want it to contain %q", line, label)
+				}
+			}
+		})
+	}
+}
+
+// TestStats_OutcomesInAdminsLanguage: outcomes are named as consultants choose them, in the
+// admin's language, not by their internal codes.
+func TestStats_OutcomesInAdminsLanguage(t *testing.T) {
+	for _, lang := range langs {
+		t.Run(lang, func(t *testing.T) {
+			h := startAdmin(t, handlerstest.Options{})
+			if err := h.DB.Update(func(tx *store.Tx) error { return tx.IncrDay("outcome_ost", h.Clock.Now(), 6) }); err != nil {
+				t.Fatal(err)
+			}
+			ad := h.Person(adminID, lang)
+			onboard(ad, lang)
+			ad.Send("/stats")
+			want := stripTags(h.T(lang, "admin_stat_outcome", map[string]any{"Name": h.T(lang, "consult_outcome_ost")})) + ": 6"
+			if got := ad.Last().Text; !strings.Contains(got, want) {
+				t.Errorf("stats %q, want the line %q", got, want)
+			}
+		})
+	}
+}
