@@ -74,3 +74,49 @@ func TestStats_OutcomesInAdminsLanguage(t *testing.T) {
 		})
 	}
 }
+
+// TestPost_ButtonChangeEditsEveryPublishedVersion: link buttons are shared by all versions, so
+// one change to them edits the published message in every channel, each with its language's
+// label, and is in the audit log; removing them removes them everywhere.
+func TestPost_ButtonChangeEditsEveryPublishedVersion(t *testing.T) {
+	h := startAdmin(t, handlerstest.Options{})
+	ad := h.Person(adminID, "ru")
+	onboard(ad, "ru")
+	draftThree(t, h, ad)
+	ad.Press("pd:pv")
+	ad.Press("pd:pub")
+	runJob(t, h)
+	ad.Send("/scheduled")
+	ad.Press("ps:o:1")
+	ad.Press("ps:et:1")
+	ad.Press("pd:btn")
+	ad.Send("https://example.org/tb | Туберкульоз | Туберкулёз | TB")
+	labels := func(ch int64) []string {
+		m, _ := h.API.LastBotMessage(ch)
+		var out []string
+		for _, row := range m.Keyboard {
+			for _, b := range row {
+				out = append(out, b.Text)
+			}
+		}
+		return out
+	}
+	for ch, want := range map[int64]string{chanUK: "Отримати допомогу,Туберкульоз", chanRU: "Получить помощь,Туберкулёз", chanEN: "Get help,TB"} {
+		if got := strings.Join(labels(ch), ","); got != want {
+			t.Errorf("channel %d buttons %q, want %q", ch, got, want)
+		}
+	}
+	found := false
+	for _, e := range auditEntries(t, h) {
+		found = found || e.Action == "post.buttons"
+	}
+	if !found {
+		t.Errorf("no post.buttons entry in the audit log")
+	}
+	ad.Press("pd:btnclr")
+	for _, ch := range []int64{chanUK, chanRU, chanEN} {
+		if got := labels(ch); len(got) != 0 {
+			t.Errorf("channel %d keeps buttons %q after they were removed", ch, got)
+		}
+	}
+}

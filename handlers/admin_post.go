@@ -250,8 +250,47 @@ func (a *App) takeButton(c *bot.Ctx, p store.Post) (bot.Next, error) {
 	if _, err := a.savePost(c, p); err != nil {
 		return bot.Stay(), err
 	}
+	if err := a.buttonsChanged(c, p, "link button added"); err != nil {
+		return bot.Stay(), err
+	}
 	c.ConvData["what"] = ""
 	return a.postEditor(c)
+}
+
+// buttonsChanged brings a published post's messages in every language up to date with its
+// link buttons (which all versions share: one change edits all versions at once), audits the
+// change and tells the admin how many messages were edited. Albums carry no buttons (Telegram
+// cannot attach them to a media group), so they are left alone.
+func (a *App) buttonsChanged(c *bot.Ctx, p store.Post, what string) error {
+	if p.State == store.PostDraft {
+		return nil
+	}
+	runs, err := c.Tx.PostRuns(p.ID)
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, r := range runs {
+		if r.Deleted || p.Versions[r.Lang].Kind == "album" {
+			continue
+		}
+		ref, found, err := c.Tx.Ref(r.Ref)
+		if err != nil {
+			return err
+		}
+		if !found || !ref.Sent() {
+			continue
+		}
+		c.EditPostKeyboard(r.Chat, ref.MessageID, a.postKeyboard(p, r.Lang))
+		n++
+	}
+	if err := a.audit(c, "post.buttons", fmt.Sprintf("post #%d: %s, %d published message(s) edited", p.ID, what, n)); err != nil {
+		return err
+	}
+	if n > 0 {
+		c.Reply(a.t(c, "admin_post_edited", map[string]any{"N": n}), nil)
+	}
+	return nil
 }
 
 // postKeyboard is the post's link buttons in lang (nil if none).
@@ -409,6 +448,13 @@ func (a *App) postButton(c *bot.Ctx) (bot.Next, error) {
 		return bot.Stay(), nil
 	case arg == "btnclr":
 		p.Buttons = nil
+		if _, err := a.savePost(c, p); err != nil {
+			return bot.Stay(), err
+		}
+		if err := a.buttonsChanged(c, p, "link buttons removed"); err != nil {
+			return bot.Stay(), err
+		}
+		return a.postEditor(c)
 	case strings.HasPrefix(arg, "o:"):
 		switch strings.TrimPrefix(arg, "o:") {
 		case "pin":
