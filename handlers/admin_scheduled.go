@@ -166,7 +166,17 @@ func (a *App) scheduledButton(c *bot.Ctx) (bot.Next, error) {
 			return a.postStatus(c, p)
 		}
 		ref += fmt.Sprintf(" run %s, %d channel(s)", time.Unix(run, 0).In(a.adm.tz).Format("2006-01-02 15:04 MST"), n)
-	case "del", "nc":
+	case "del":
+		// Deleting takes the post out of every channel and cannot be undone: ask first.
+		c.Answer("")
+		c.Show(a.t(c, "admin2_delete_ask", map[string]any{"ID": p.ID}), bot.Keyboard{
+			bot.Row(bot.Btn(a.t(c, "admin2_btn_delete_yes"), "ps:dely:"+parts[1])),
+			bot.Row(bot.Btn(a.t(c, "admin2_btn_keep"), "ps:o:"+parts[1]))})
+		return bot.Stay(), nil
+	case "dely", "nc":
+		if action == "dely" {
+			action = "del"
+		}
 		n, old, err := a.deletePublished(c, p, action == "nc")
 		if err != nil {
 			return bot.Stay(), err
