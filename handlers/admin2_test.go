@@ -120,3 +120,29 @@ func TestPost_ButtonChangeEditsEveryPublishedVersion(t *testing.T) {
 		}
 	}
 }
+
+// TestPost_AskForVersionReadsNaturally: the request for a language's version names the language
+// in the admin's language, in the right grammatical form ("українською", "на русском"), not the
+// language's own name dropped into the sentence ("мовою Українська", "на языке English").
+func TestPost_AskForVersionReadsNaturally(t *testing.T) {
+	tests := []struct{ admin, version, want string }{
+		{"uk", "uk", "Надішліть допис українською"},
+		{"uk", "en", "Надішліть допис англійською"},
+		{"ru", "ru", "Отправьте пост на русском"},
+		{"ru", "uk", "Отправьте пост на украинском"},
+		{"en", "ru", "Send the post in Russian"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.admin+"/"+tt.version, func(t *testing.T) {
+			h := startAdmin(t, handlerstest.Options{})
+			ad := h.Person(adminID, tt.admin)
+			onboard(ad, tt.admin)
+			ad.Send("/post")
+			ad.Press("pd:ed")
+			ad.Press("pd:v:" + tt.version)
+			if got := ad.Last().Text; !strings.HasPrefix(got, tt.want) {
+				t.Errorf("prompt %q, want it to start with %q", got, tt.want)
+			}
+		})
+	}
+}

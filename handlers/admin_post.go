@@ -76,7 +76,7 @@ func (a *App) postNew(c *bot.Ctx) (bot.Next, error) {
 
 func (a *App) askVersion(c *bot.Ctx, lang string) (bot.Next, error) {
 	c.ConvData["what"] = "v:" + lang
-	c.Show(a.t(c, "admin_post_send", map[string]any{"Lang": a.loc.T(lang, "lang_name")}),
+	c.Show(a.t(c, "admin_post_send", map[string]any{"Lang": a.t(c, "admin2_lang_in_"+lang)}),
 		bot.Keyboard{bot.Row(bot.Btn(a.t(c, "admin_btn_back_editor"), "pd:ed"))})
 	return bot.Goto(statePost), nil
 }
