@@ -1,8 +1,10 @@
 package handlers_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ehra/peerline/handlers/handlerstest"
 	"github.com/ehra/peerline/store"
@@ -142,6 +144,66 @@ func TestPost_AskForVersionReadsNaturally(t *testing.T) {
 			ad.Press("pd:v:" + tt.version)
 			if got := ad.Last().Text; !strings.HasPrefix(got, tt.want) {
 				t.Errorf("prompt %q, want it to start with %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestPost_PreflightAgainBeforeTheRun: the channels are checked when the post is scheduled and
+// again a few minutes before it runs (not in between), so a right lost in the meantime reaches
+// the admin before the run, not at it.
+func TestPost_PreflightAgainBeforeTheRun(t *testing.T) {
+	h := startAdmin(t, handlerstest.Options{})
+	ad := h.Person(adminID, "en")
+	onboard(ad, "en")
+	draftThree(t, h, ad)
+	schedule(t, ad, "2026-11-25 10:00") // 08:00 UTC
+	h.RunJob("posts")
+	checks := func() int { return len(h.API.CallsTo("getChatMember")) }
+	if got := checks(); got != 3 {
+		t.Fatalf("getChatMember calls at scheduling %d, want 3", got)
+	}
+	h.API.SetBotStatus(chanRU, "left")
+	n := len(ad.Messages())
+	h.Clock.Set(time.Date(2026, 11, 25, 7, 50, 0, 0, time.UTC))
+	h.RunJob("posts")
+	if got := checks(); got != 3 {
+		t.Errorf("getChatMember calls ten minutes before the run %d, want still 3", got)
+	}
+	h.Clock.Set(time.Date(2026, 11, 25, 7, 56, 0, 0, time.UTC))
+	h.RunJob("posts")
+	if got := checks(); got != 6 {
+		t.Errorf("getChatMember calls four minutes before the run %d, want 6", got)
+	}
+	want := stripTags(h.T("en", "admin_pf_not_admin", map[string]any{"Status": "left"}))
+	if len(ad.Messages()) == n || !strings.Contains(ad.Last().Text, want) || !strings.Contains(ad.Last().Text, fmt.Sprint(chanRU)) {
+		t.Errorf("no report before the run: last %q, want %q for the ru channel", ad.Last().Text, want)
+	}
+}
+
+// TestPost_ConfirmShowsNextThreeRuns: before a recurring schedule is confirmed, its next three
+// runs are shown with weekday (in the admin's language), date, time and zone; asked in summer
+// time (EEST), the runs after the change on 25 October 2026 show winter time (EET).
+func TestPost_ConfirmShowsNextThreeRuns(t *testing.T) {
+	for _, lang := range langs {
+		t.Run(lang, func(t *testing.T) {
+			h := startAdmin(t, handlerstest.Options{})
+			h.Clock.Set(time.Date(2026, 10, 20, 12, 0, 0, 0, time.UTC))
+			ad := h.Person(adminID, lang)
+			onboard(ad, lang)
+			draftThree(t, h, ad)
+			ad.Press("pd:pv")
+			ad.Press("pd:when")
+			ad.Press("pd:at:mon")
+			got := ad.Last().Text
+			mon := h.T(lang, "admin_weekday_Mon")
+			for _, want := range []string{mon + " 2026-10-26 10:00 EET", mon + " 2026-11-02 10:00 EET", mon + " 2026-11-09 10:00 EET"} {
+				if !strings.Contains(got, want) {
+					t.Errorf("confirmation %q, want %q", got, want)
+				}
+			}
+			if n := strings.Count(got, "\n• "); n != 3 {
+				t.Errorf("confirmation shows %d runs, want 3: %q", n, got)
 			}
 		})
 	}
