@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
 	"github.com/ehra/peerline/handlers/handlerstest"
 	"github.com/ehra/peerline/store"
 )
@@ -204,6 +206,40 @@ func TestPost_ConfirmShowsNextThreeRuns(t *testing.T) {
 			}
 			if n := strings.Count(got, "\n• "); n != 3 {
 				t.Errorf("confirmation shows %d runs, want 3: %q", n, got)
+			}
+		})
+	}
+}
+
+// TestPost_AlbumWithButtonsIsExplained: an album cannot carry inline buttons (Telegram), so
+// when a post has buttons and an album version, the editor and the preview say that version
+// goes without them, instead of listing buttons that will not appear.
+func TestPost_AlbumWithButtonsIsExplained(t *testing.T) {
+	for _, lang := range langs {
+		t.Run(lang, func(t *testing.T) {
+			h := startAdmin(t, handlerstest.Options{})
+			ad := h.Person(adminID, lang)
+			onboard(ad, lang)
+			ad.Send("/post")
+			for i, id := range []string{"PHOTO-A", "PHOTO-B"} {
+				m := tgbotapi.Message{MediaGroupID: "album-1", Photo: []tgbotapi.PhotoSize{{FileID: id, Width: 10, Height: 10}}}
+				if i == 0 {
+					m.Caption = "Two photos"
+				}
+				sendAs(h, ad.U, m)
+			}
+			note := stripTags(h.T(lang, "admin2_album_no_buttons", map[string]any{"Langs": h.T(lang, "lang_name")}))
+			if ad.Sees(note) {
+				t.Errorf("the note shows before there are buttons")
+			}
+			ad.Press("pd:btn")
+			ad.Send("https://t.me/peerline_test_bot?start=ost | Отримати допомогу | Получить помощь | Get help")
+			if !strings.Contains(ad.Last().Text, note) {
+				t.Errorf("editor %q, want the note %q", ad.Last().Text, note)
+			}
+			ad.Press("pd:pv")
+			if !strings.Contains(ad.Last().Text, note) {
+				t.Errorf("preview %q, want the note %q", ad.Last().Text, note)
 			}
 		})
 	}

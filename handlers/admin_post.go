@@ -368,6 +368,9 @@ func (a *App) postEditor(c *bot.Ctx) (bot.Next, error) {
 	for _, btn := range p.Buttons {
 		b.WriteString("\n  🔗 " + esc(btn.Labels[c.Lang]) + " → " + esc(btn.URL))
 	}
+	if note := a.albumButtonsNote(c, p); note != "" {
+		b.WriteString("\n" + note)
+	}
 	b.WriteString("\n" + a.t(c, "admin_post_channels") + " ")
 	if len(a.adm.channels) == 0 {
 		b.WriteString(a.t(c, "admin_post_no_channels"))
@@ -546,6 +549,9 @@ func (a *App) postPreview(c *bot.Ctx, p store.Post) (bot.Next, error) {
 	}
 	if held {
 		b.WriteString("\n" + a.t(c, "admin_preview_held"))
+	}
+	if note := a.albumButtonsNote(c, p); note != "" {
+		b.WriteString("\n" + note)
 	}
 	kb := bot.Keyboard{}
 	if len(ts) > 0 && p.State == store.PostDraft {
@@ -783,4 +789,22 @@ func (a *App) cronNext(p store.Post, t time.Time, runs int) (time.Time, bool) {
 		return next, true
 	}
 	return time.Time{}, false
+}
+
+// albumButtonsNote says, when the post has link buttons, which versions are albums and so go
+// out without them (Telegram cannot attach buttons to a media group); "" otherwise.
+func (a *App) albumButtonsNote(c *bot.Ctx, p store.Post) string {
+	if len(p.Buttons) == 0 {
+		return ""
+	}
+	var langs []string
+	for _, lang := range locales.Langs {
+		if v, ok := p.Versions[lang]; ok && v.Kind == "album" {
+			langs = append(langs, a.loc.T(lang, "lang_name"))
+		}
+	}
+	if len(langs) == 0 {
+		return ""
+	}
+	return a.t(c, "admin2_album_no_buttons", map[string]any{"Langs": esc(strings.Join(langs, ", "))})
 }
