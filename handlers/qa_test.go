@@ -1,0 +1,63 @@
+package handlers_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ehra/peerline/handlers/handlerstest"
+)
+
+var qaLangs = []string{"uk", "ru", "en"}
+
+// TestQA_WrongAnswerAlwaysGetsAVisibleReply: a typed answer a button question cannot take is
+// answered where the person is looking. The first time, the question right above is edited to
+// carry the notice; a second wrong answer, or one typed after an overdose card opened in the
+// middle of the form, gets the question again as a new message at the bottom (an edit of the
+// same text, or of a message scrolled away, shows the person nothing at all).
+func TestQA_WrongAnswerAlwaysGetsAVisibleReply(t *testing.T) {
+	for i, lang := range qaLangs {
+		t.Run(lang, func(t *testing.T) {
+			h := handlerstest.Start(t, handlerstest.Options{})
+			p := h.Person(int64(7100+i), lang)
+			onboard(p, lang)
+			p.Press("tr:start")
+			p.Press("tr:topic:ost")
+			question := p.Last()
+			notice := h.T(lang, "form_use_buttons")
+
+			p.Send("???") // first time: the question right above carries the notice
+			if got := message(p, question.ID); !strings.Contains(got.HTML, notice) || len(got.Keyboard) == 0 {
+				t.Fatalf("first wrong answer: the question should carry the notice: %q", got.Text)
+			}
+			for _, step := range []struct {
+				name string
+				do   func()
+			}{
+				{"the same wrong answer again", func() { p.Send("???") }},
+				{"a bare slash", func() { p.Send("/") }},
+				{"text after an overdose card", func() { p.Send("/overdose"); p.Send("hmm") }},
+			} {
+				before := p.Last().ID
+				step.do()
+				last := p.Last()
+				if last.ID <= before || !strings.Contains(last.HTML, notice) || !p.HasButton("tr:sit:keep") {
+					t.Errorf("%s: no new message with the notice and the question at the bottom; last %q", step.name, last.Text)
+				}
+				// Only one copy of the question keeps its buttons.
+				live := 0
+				for _, m := range p.Messages() {
+					for _, row := range m.Keyboard {
+						for _, b := range row {
+							if b.Data == "tr:sit:keep" {
+								live++
+							}
+						}
+					}
+				}
+				if live != 1 {
+					t.Errorf("%s: %d messages show the question's buttons, want 1", step.name, live)
+				}
+			}
+		})
+	}
+}
