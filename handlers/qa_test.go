@@ -61,3 +61,31 @@ func TestQA_WrongAnswerAlwaysGetsAVisibleReply(t *testing.T) {
 		})
 	}
 }
+
+// TestQA_LanguagePickerHasAWayBack: the language screen opened from the menu or by /language
+// offers the way back to the menu (a person who opened it by mistake need not pick anything);
+// the first-time picker does not (the privacy promise comes first).
+func TestQA_LanguagePickerHasAWayBack(t *testing.T) {
+	for i, lang := range qaLangs {
+		t.Run(lang, func(t *testing.T) {
+			h := handlerstest.Start(t, handlerstest.Options{})
+			p := h.Person(int64(7200+i), lang)
+			p.Send("/start")
+			if p.HasButton("menu") {
+				t.Errorf("first-time picker offers the menu before the privacy promise: %v", p.Buttons())
+			}
+			p.Press("lang:" + lang)
+			p.Press("onb:ok")
+			for _, open := range []func(){func() { p.Press("language") }, func() { p.Send("/language") }} {
+				open()
+				if !p.HasButton("lang:uk") || !p.HasButton("menu") {
+					t.Fatalf("language screen: want the languages and the way back, got %v", p.Buttons())
+				}
+				p.Press("menu")
+				if got := p.Last().HTML; got != h.T(lang, "menu_title") {
+					t.Errorf("back from the language screen: got %q, want the menu", got)
+				}
+			}
+		})
+	}
+}

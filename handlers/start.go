@@ -76,6 +76,10 @@ func (a *App) showLanguagePicker(c *bot.Ctx) (bot.Next, error) {
 		lines = append(lines, a.loc.T("en", "ux_lang_other_consultant"))
 	}
 	kb = append(kb, bot.Row(bot.Btn(a.t(c, "btn_overdose"), "od:opioid:n")))
+	if u, found, err := c.Tx.User(c.UserID); err == nil && found && u.Onboarded {
+		// opened from the menu or /language: a way back without changing anything
+		kb = append(kb, bot.Row(bot.Btn(a.t(c, "btn_to_menu"), "menu")))
+	}
 	a.showStep(c, strings.Join(lines, "\n"), kb)
 	return bot.Stay(), nil
 }
