@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"github.com/ehra/peerline/bot/fakeapi"
 	"strings"
 	"testing"
 
@@ -87,5 +88,36 @@ func TestQA_LanguagePickerHasAWayBack(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestQA_FollowUpDaysReadNaturally: the follow-up offer names the days with the word in the
+// right form ("через 3 дні", "через 7 днів"), not an abbreviation ("3 дн."), for the person and
+// for the consultant.
+func TestQA_FollowUpDaysReadNaturally(t *testing.T) {
+	want := map[string]map[string]string{
+		"uk": {"3": "через 3 дні ", "7": "через 7 днів "},
+		"ru": {"3": "через 3 дня ", "7": "через 7 дней "},
+		"en": {"3": "in 3 days ", "7": "in 7 days "},
+	}
+	for i, lang := range qaLangs {
+		for j, days := range []string{"3", "7"} {
+			t.Run(lang+"/"+days, func(t *testing.T) {
+				d := newDesk(t, fakeapi.Chat{}, handlerstest.Options{})
+				p := d.person(int64(7300+10*i+j), lang)
+				p.Press("ask:gen")
+				k := d.caseOf(p)
+				d.olena.Press("ct:" + k.Code)
+				d.olena.Send("/close " + k.Code)
+				d.olena.Press("co:" + k.Code + ":info")
+				d.olena.Press("cf:" + k.Code + ":" + days)
+				if got := p.Last().Text; !strings.Contains(got, want[lang][days]) {
+					t.Errorf("person's offer: got %q, want it to contain %q", got, want[lang][days])
+				}
+				if got := d.olena.Last().Text; !strings.Contains(got, want["en"][days][:len(want["en"][days])-1]+".") {
+					t.Errorf("consultant's note: got %q", got)
+				}
+			})
+		}
 	}
 }
