@@ -1,8 +1,52 @@
 package handlers
 
+import (
+	"strings"
+
+	"github.com/ehra/peerline/bot"
+)
+
 // Small fixes found by trying the bot as its users would (the qa area).
 
 // daysIn is "3 дні", "7 днів", "1 day": a number of days with the word in the right form.
 func (a *App) daysIn(lang string, n int) string {
 	return a.loc.N(lang, "qa_days", n, nil)
+}
+
+// stateQACountry: the settings' country picker is on screen; a typed country name answers it
+// (people type "Польща" as often as they press the button), instead of reaching a form left
+// half-filled above or the free-text answers.
+const stateQACountry bot.State = "qa_country"
+
+func (a *App) qaRoutes(r *bot.Router) {
+	r.State(stateQACountry, a.typedCountry)
+	a.reprompts[stateQACountry] = func(c *bot.Ctx) (bot.Next, error) {
+		c.ShowAsNew()
+		c.Data = "setc"
+		return a.settingsCountry(c)
+	}
+}
+
+// typedCountry saves a typed country (a city or region names its country); anything else gets
+// the picker again with a notice.
+func (a *App) typedCountry(c *bot.Ctx) (bot.Next, error) {
+	if shown, err := a.urgentCard(c); shown || err != nil {
+		return bot.Stay(), err
+	}
+	for _, p := range a.content.FindPlaces(strings.TrimSpace(c.Text)) {
+		if _, abroad := a.content.AbroadCountry(p.Country); p.Country == "UA" || abroad {
+			if err := a.setPersonCountry(c, p.Country); err != nil {
+				return bot.Stay(), err
+			}
+			c.Reply(a.t(c, "safe_saved"), nil)
+			return a.settings(c)
+		}
+	}
+	notice := a.t(c, "qa_country_unknown")
+	if c.Text == "" {
+		notice = a.t(c, "ux_media_in_form")
+	}
+	c.Reply(notice, nil)
+	c.Data = "setc"
+	return a.settingsCountry(c)
 }

@@ -1,7 +1,9 @@
 package handlers_test
 
 import (
+	"fmt"
 	"github.com/ehra/peerline/bot/fakeapi"
+	"github.com/ehra/peerline/store"
 	"strings"
 	"testing"
 
@@ -116,6 +118,49 @@ func TestQA_FollowUpDaysReadNaturally(t *testing.T) {
 				}
 				if got := d.olena.Last().Text; !strings.Contains(got, want["en"][days][:len(want["en"][days])-1]+".") {
 					t.Errorf("consultant's note: got %q", got)
+				}
+			})
+		}
+	}
+}
+
+// TestQA_TypedCountryInSettings: at the settings' country question a typed country is the
+// answer — with no form open, and with a form left half-filled above (where it used to re-ask
+// the form's first question) — and a word that names no country gets the question again.
+func TestQA_TypedCountryInSettings(t *testing.T) {
+	typed := map[string]string{"uk": "Польща", "ru": "в Польше", "en": "Poland"}
+	for i, lang := range qaLangs {
+		for j, withForm := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/form=%v", lang, withForm), func(t *testing.T) {
+				h := handlerstest.Start(t, handlerstest.Options{})
+				p := h.Person(int64(7400+10*i+j), lang)
+				onboard(p, lang)
+				if withForm {
+					p.Press("tr:start")
+				}
+				p.Send("/settings")
+				p.Press("setc")
+				p.Send("blah blah")
+				if got := p.Last(); !strings.HasPrefix(got.HTML, h.T(lang, "ux_set_country_q")) || !p.HasButton("setc:PL") {
+					t.Fatalf("unknown country: want the question again, got %q", got.Text)
+				}
+				if !p.Sees(h.T(lang, "qa_country_unknown")) {
+					t.Errorf("unknown country: no notice")
+				}
+				p.Send(typed[lang])
+				var u store.User
+				_ = h.DB.View(func(tx *store.Tx) error { u, _, _ = tx.User(p.Chat()); return nil })
+				if u.Country != "PL" {
+					t.Errorf("typed %q: country %q, want PL", typed[lang], u.Country)
+				}
+				if got := p.Last(); !p.HasButton("setc") || strings.Contains(got.HTML, h.T(lang, "form_use_buttons")) {
+					t.Errorf("after the typed country: want the settings screen, got %q", got.Text)
+				}
+				// The question is answered: text typed now is no longer read as a country.
+				p.Send(map[string]string{"uk": "Німеччина", "ru": "Германия", "en": "Germany"}[lang])
+				_ = h.DB.View(func(tx *store.Tx) error { u, _, _ = tx.User(p.Chat()); return nil })
+				if u.Country != "PL" {
+					t.Errorf("text typed after the answer changed the country to %q", u.Country)
 				}
 			})
 		}
