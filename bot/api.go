@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -190,6 +191,7 @@ type transportError struct {
 	msg      string
 	canceled bool
 	timeout  bool
+	notSent  bool // the connection could not be made: the request never left
 }
 
 func newTransportError(err error, token string) *transportError {
@@ -197,6 +199,8 @@ func newTransportError(err error, token string) *transportError {
 	te.canceled = errors.Is(err, context.Canceled)
 	var ne interface{ Timeout() bool }
 	te.timeout = errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
+	var oe *net.OpError
+	te.notSent = errors.As(err, &oe) && oe.Op == "dial"
 	return te
 }
 
@@ -229,6 +233,7 @@ type CallError struct {
 	RetryAfter  time.Duration // from 429 answers
 	Transport   bool          // the call may not have reached Telegram, or its answer was lost
 	Canceled    bool          // the runtime is shutting down
+	NotSent     bool          // a transport error before the request left (no connection): safe to repeat
 }
 
 func (e *CallError) Error() string {
@@ -248,7 +253,7 @@ func (e *CallError) Unwrap() error {
 func classify(err error, token string) *CallError {
 	var te *transportError
 	if errors.As(err, &te) {
-		return &CallError{Description: te.msg, Transport: true, Canceled: te.canceled}
+		return &CallError{Description: te.msg, Transport: true, Canceled: te.canceled, NotSent: te.notSent}
 	}
 	var ae *tgbotapi.Error
 	if errors.As(err, &ae) {

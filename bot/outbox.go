@@ -389,8 +389,9 @@ func (o *outbox) send(ctx context.Context, it item, ch *outChat) {
 	res, err := o.api.call(e.Method, params)
 	var ce *CallError
 	errors.As(err, &ce)
-	if once && err != nil && ce != nil && ce.Transport && !(ce.Canceled && ctx.Err() != nil) {
-		// The call may have been made: never repeat it; admins see "unknown".
+	if once && err != nil && ce != nil && ce.Transport && !ce.NotSent && !(ce.Canceled && ctx.Err() != nil) {
+		// The call may have been made: never repeat it; admins see "unknown". (A call that
+		// could not connect at all backs off and is tried again like any other.)
 		o.settleOnce(it, e, ch, store.MessageRef{Unknown: true})
 		return
 	}

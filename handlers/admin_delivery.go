@@ -21,8 +21,12 @@ import (
 	"github.com/ehra/peerline/store"
 )
 
-// preflightBefore is how long before a run the channels are checked again.
-const preflightBefore = 5 * time.Minute
+// preflightBefore is how long before a run the channels are checked again; settleWindow is how
+// long after its last run a finished post's runs are still looked at.
+const (
+	preflightBefore = 5 * time.Minute
+	settleWindow    = 3 * 24 * time.Hour
+)
 
 // postsJob is the scan's scheduled job.
 func (a *App) postsJob(b *bot.Bot, db *store.DB) bot.Job {
@@ -44,6 +48,9 @@ func (a *App) scanPosts(b *bot.Bot, db *store.DB, now time.Time) error {
 			return err
 		}
 		for _, p := range posts {
+			if p.State == store.PostDone && now.Sub(time.Unix(p.Updated, 0)) > settleWindow {
+				continue // its runs settled long ago (the outbox gives up on a call after a day)
+			}
 			if p.State == store.PostScheduled {
 				before := p
 				if p, err = a.runDue(tx, out, p, now); err != nil {
@@ -82,6 +89,9 @@ func (a *App) runDue(tx *store.Tx, out *bot.Out, p store.Post, now time.Time) (s
 			break
 		}
 		late := now.Sub(time.Unix(run, 0))
+		if late > a.adm.grace {
+			missed++ // one run (all its channels) missed
+		}
 		for _, t := range ts {
 			r := store.PostRun{Post: p.ID, Run: run, Chat: t.Chat, Lang: t.Lang, At: now.Unix()}
 			if late > a.adm.grace {
@@ -97,7 +107,6 @@ func (a *App) runDue(tx *store.Tx, out *bot.Out, p store.Post, now time.Time) (s
 				continue // this run was handled before: never twice
 			}
 			if r.State == store.RunMissed {
-				missed++
 				if err := a.countPost(tx, "posts_missed", t.Chat, now); err != nil {
 					return p, err
 				}
@@ -232,30 +241,47 @@ func (a *App) countPost(tx *store.Tx, name, chat string, now time.Time) error {
 }
 
 // report tells the admin who scheduled p (or, if they are gone, every configured admin) about
-// it, in their language, with the post's status and, for a run, a Retry button.
+// it, in their language, with the post's status and, for a run, a Retry button (run -1: a
+// "check again" button for a pre-flight problem).
 func (a *App) report(tx *store.Tx, out *bot.Out, p store.Post, key string, data map[string]any, run int64) {
-	lang := p.ByLang
-	if lang == "" {
-		lang = "uk"
-	}
 	if data == nil {
 		data = map[string]any{}
 	}
 	data["ID"] = p.ID
-	id := strconv.FormatUint(p.ID, 10)
-	kb := bot.Keyboard{}
-	if run != 0 {
-		kb = append(kb, bot.Row(bot.Btn(a.loc.T(lang, "admin_btn_retry"), "ps:rt:"+id+":"+strconv.FormatInt(run, 10))))
-	}
-	kb = append(kb, bot.Row(bot.Btn(a.loc.T(lang, "admin_btn_post_status"), "ps:o:"+id)))
-	text := a.loc.T(lang, key, data)
 	if p.By != 0 {
-		out.Send(bot.Message{ChatID: p.By, Text: text, Keyboard: kb})
+		if role, err := a.roleOf(tx, p.By); err == nil && role == bot.RoleAdmin {
+			lang := p.ByLang
+			if lang == "" {
+				lang = a.langOfUser(tx, p.By)
+			}
+			out.Send(bot.Message{ChatID: p.By, Text: a.loc.T(lang, key, data), Keyboard: a.reportKeyboard(lang, p.ID, run)})
+			return
+		}
+	}
+	// The admin who scheduled it is gone: every admin is told, each in their language.
+	ids, err := a.adminIDs(tx)
+	if err != nil {
+		a.log.Error("report: cannot list admins", "err", err)
 		return
 	}
-	for id := range a.admins {
-		out.Send(bot.Message{ChatID: id, Text: text, Keyboard: kb})
+	for _, id := range ids {
+		lang := a.langOfUser(tx, id)
+		out.Send(bot.Message{ChatID: id, Text: a.loc.T(lang, key, data), Keyboard: a.reportKeyboard(lang, p.ID, run)})
 	}
+}
+
+// reportKeyboard is a report's buttons: Retry for a run (run > 0), Check again for a pre-flight
+// problem (run < 0), and the post's status.
+func (a *App) reportKeyboard(lang string, post uint64, run int64) bot.Keyboard {
+	id := strconv.FormatUint(post, 10)
+	kb := bot.Keyboard{}
+	switch {
+	case run > 0:
+		kb = append(kb, bot.Row(bot.Btn(a.loc.T(lang, "admin_btn_retry"), "ps:rt:"+id+":"+strconv.FormatInt(run, 10))))
+	case run < 0:
+		kb = append(kb, bot.Row(bot.Btn(a.loc.T(lang, "admin_btn_check_again"), "ps:chk:"+id)))
+	}
+	return append(kb, bot.Row(bot.Btn(a.loc.T(lang, "admin_btn_post_status"), "ps:o:"+id)))
 }
 
 // fmtTimeIn is fmtTime in a given language.
@@ -306,7 +332,7 @@ func (a *App) preflight(b *bot.Bot, db *store.DB, now time.Time) error {
 			}
 			if len(problems) > 0 {
 				a.report(tx, out, cur, "admin_report_preflight", map[string]any{
-					"Problems": strings.Join(problems, "\n"), "When": esc(a.fmtTimeIn(cur.ByLang, time.Unix(cur.Next, 0)))}, 0)
+					"Problems": strings.Join(problems, "\n"), "When": esc(a.fmtTimeIn(cur.ByLang, time.Unix(cur.Next, 0)))}, -1)
 			}
 			_, err = tx.PutPost(cur)
 			return err

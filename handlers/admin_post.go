@@ -184,21 +184,16 @@ func (a *App) takeVersion(c *bot.Ctx, p store.Post, lang string) (bot.Next, erro
 	if _, err := a.savePost(c, p); err != nil {
 		return bot.Stay(), err
 	}
-	c.ConvData["what"] = ""
-	if v.Kind == "album" {
-		c.ConvData["what"] = "album:" + lang
-	}
 	if edited > 0 {
 		c.Reply(a.t(c, "admin_post_edited", map[string]any{"N": edited}), nil)
+	} else {
+		c.Reply(a.t(c, "admin_post_saved", map[string]any{"Lang": a.loc.T(lang, "lang_name")}), nil)
 	}
-	// Ask for the next missing language, else show the editor.
-	for _, l := range locales.Langs {
-		if _, ok := p.Versions[l]; !ok && !had && p.State == store.PostDraft {
-			c.Reply(a.t(c, "admin_post_saved", map[string]any{"Lang": a.loc.T(lang, "lang_name")}), nil)
-			return a.postEditor(c)
-		}
+	next, err := a.postEditor(c)
+	if v.Kind == "album" {
+		c.ConvData["what"] = "album:" + lang // the album's other files follow as messages
 	}
-	return a.postEditor(c)
+	return next, err
 }
 
 // editPublished edits every sent message of version lang (text or caption and buttons).
@@ -211,7 +206,6 @@ func (a *App) editPublished(c *bot.Ctx, p store.Post, lang string, old store.Pos
 	if (len(v.Files) > 0) != (len(old.Files) > 0) {
 		return 0, nil // text cannot become media by an edit; the new version is used for future runs
 	}
-	c.Background()
 	n := 0
 	for _, r := range runs {
 		if r.Lang != lang || r.Deleted {
@@ -508,8 +502,14 @@ func (a *App) postPreview(c *bot.Ctx, p store.Post) (bot.Next, error) {
 		b.WriteString("\n" + a.t(c, "admin_preview_held"))
 	}
 	kb := bot.Keyboard{}
-	if len(ts) > 0 && !held && p.State == store.PostDraft {
-		kb = append(kb, bot.Row(bot.Btn(a.t(c, "admin_btn_publish"), "pd:pub"), bot.Btn(a.t(c, "admin_btn_schedule"), "pd:when")))
+	if len(ts) > 0 && p.State == store.PostDraft {
+		// A held post may be scheduled (the missing version can be added before it runs), not
+		// published now.
+		row := bot.Row(bot.Btn(a.t(c, "admin_btn_schedule"), "pd:when"))
+		if !held {
+			row = append(bot.Row(bot.Btn(a.t(c, "admin_btn_publish"), "pd:pub")), row...)
+		}
+		kb = append(kb, row)
 	}
 	kb = append(kb, bot.Row(bot.Btn(a.t(c, "admin_btn_edit"), "pd:ed")))
 	if p.State == store.PostDraft {
@@ -521,7 +521,7 @@ func (a *App) postPreview(c *bot.Ctx, p store.Post) (bot.Next, error) {
 
 // publishNow schedules the post for this moment and claims its run at once.
 func (a *App) publishNow(c *bot.Ctx, p store.Post) (bot.Next, error) {
-	if p.State != store.PostDraft {
+	if _, held := a.targets(p); p.State != store.PostDraft || held {
 		return a.stale(c)
 	}
 	p.Kind, p.At, p.Next, p.State, p.By, p.ByLang = "now", c.Now.Unix(), c.Now.Unix(), store.PostScheduled, c.UserID, c.Lang
@@ -531,6 +531,7 @@ func (a *App) publishNow(c *bot.Ctx, p store.Post) (bot.Next, error) {
 	if err := a.audit(c, "post.publish", fmt.Sprintf("post #%d now, %d channel(s)", p.ID, len(ts))); err != nil {
 		return bot.Stay(), err
 	}
+	c.Background() // the posts go after every interactive call; the admin's answer is above
 	p, err := a.runDue(c.Tx, c.Out, p, c.Now)
 	if err != nil {
 		return bot.Stay(), err

@@ -297,7 +297,7 @@ func TestPost_DowntimeWithinAndPastGrace(t *testing.T) {
 				t.Errorf("posts %d, want %d", got, tt.wantPosts)
 			}
 			if tt.wantState == "missed" {
-				want := stripTags(h.T("uk", "admin_report_missed", map[string]any{"ID": 1, "N": 3}))
+				want := stripTags(h.T("uk", "admin_report_missed", map[string]any{"ID": 1, "N": 1}))
 				if !ad.Sees(want) {
 					t.Errorf("admin was not told %q; last: %q", want, ad.Last().Text)
 				}
@@ -418,6 +418,17 @@ func TestPost_PreflightReportsAtOnce(t *testing.T) {
 	if got := ad.Last().Text; !strings.Contains(got, want) || !strings.Contains(got, fmt.Sprint(chanEN)) || strings.Contains(got, fmt.Sprint(chanUK)) {
 		t.Errorf("pre-flight report %q, want %q for the en channel only", got, want)
 	}
+	// Fixed, checked again on request: no new report.
+	h.API.SetBotStatus(chanEN, "")
+	ad.Press("ps:chk:1")
+	n := len(ad.Messages())
+	h.RunJob("posts")
+	if got := len(h.API.CallsTo("getChatMember")); got != 6 {
+		t.Errorf("getChatMember calls %d, want 3 + 3 after «check again»", got)
+	}
+	if len(ad.Messages()) != n {
+		t.Errorf("a fixed channel was reported again: %q", ad.Last().Text)
+	}
 }
 
 func TestPost_EditAndDeletePublished(t *testing.T) {
@@ -516,5 +527,166 @@ func TestPost_WaveDoesNotDelayOverdoseCard(t *testing.T) {
 	}
 	if sent >= 300 {
 		t.Errorf("the whole wave (%d posts) went out first; the test did not overlap", sent)
+	}
+}
+
+// TestPost_AlbumAndHold: an album with a caption is kept as one version and posted with
+// sendMediaGroup; a post set to hold while a version is missing is paused and the admin told.
+func TestPost_AlbumAndHold(t *testing.T) {
+	h := startAdmin(t, handlerstest.Options{})
+	ad := h.Person(adminID, "en")
+	onboard(ad, "en")
+	ad.Send("/post")
+	for i, id := range []string{"PHOTO-A", "PHOTO-B", "PHOTO-C"} {
+		m := tgbotapi.Message{MediaGroupID: "album-1", Photo: []tgbotapi.PhotoSize{{FileID: id, Width: 10, Height: 10}}}
+		if i == 0 {
+			m.Caption = "Three photos"
+		}
+		sendAs(h, ad.U, m)
+	}
+	ad.Press("pd:miss") // skip → hold
+	ad.Press("pd:pv")
+	if !ad.Sees(stripTags(h.T("en", "admin_preview_held"))) {
+		t.Errorf("preview does not say the post is held")
+	}
+	ad.Press("pd:miss") // hold → send the uk version (missing too)
+	ad.Press("pd:miss") // → ru
+	ad.Press("pd:miss") // → en: every channel gets the English album
+	before := len(h.API.CallsTo("sendMediaGroup"))
+	ad.Press("pd:pv")
+	groups := h.API.CallsTo("sendMediaGroup")[before:]
+	if len(groups) != 1 || groups[0].ChatID != adminID {
+		t.Fatalf("preview: %d albums, want one to the admin", len(groups))
+	}
+	if media := groups[0].Params["media"]; strings.Count(media, "PHOTO-") != 3 || !strings.Contains(media, "Three photos") {
+		t.Errorf("album payload %s, want three photos and the caption", media)
+	}
+	ad.Press("pd:pub")
+	runJob(t, h)
+	for _, ch := range []int64{chanUK, chanRU, chanEN} {
+		if n := len(h.API.BotMessages(ch)); n != 3 {
+			t.Errorf("channel %d: %d messages, want the album of 3", ch, n)
+		}
+	}
+	// Hold: a post scheduled with a missing version waits and the admin is told.
+	ad.Send("/post")
+	sendAs(h, ad.U, formatted("Only English"))
+	ad.Press("pd:miss") // hold
+	schedule(t, ad, "2026-11-23 14:05")
+	h.Clock.Add(5 * time.Minute)
+	runJob(t, h)
+	if !ad.Sees(stripTags(h.T("en", "admin_report_held", map[string]any{"ID": 2}))) {
+		t.Errorf("the admin was not told the post is held; last %q", ad.Last().Text)
+	}
+	if n := len(h.API.BotMessages(chanEN)); n != 3 {
+		t.Errorf("a held post was published (%d messages in en)", n)
+	}
+}
+
+// TestPost_FailureClasses: a final 400 is not retried and reaches the admin with Telegram's
+// reason; a 429 waits as Telegram says and then posts once.
+func TestPost_FailureClasses(t *testing.T) {
+	tests := []struct {
+		name      string
+		fault     fakeapi.Fault
+		wantPosts int
+		wantState string
+		wantText  string
+	}{
+		{"400 final", fakeapi.Fault{Status: 400, Description: "Bad Request: message is too long"}, 0, "failed", "Bad Request: message is too long"},
+		{"429 waits", fakeapi.Fault{Status: 429, RetryAfter: 1}, 1, "sent", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := startAdmin(t, handlerstest.Options{Channels: map[string]string{"en": fmt.Sprint(chanEN)}})
+			ad := h.Person(adminID, "en")
+			onboard(ad, "en")
+			ad.Send("/post")
+			sendAs(h, ad.U, formatted("One post"))
+			schedule(t, ad, "2026-11-23 14:05")
+			h.RunJob("posts")
+			h.Clock.Add(5 * time.Minute)
+			h.API.FailNext("sendMessage", 1, tt.fault)
+			runJob(t, h)
+			if got := len(channelPosts(h, chanEN)); got != tt.wantPosts {
+				t.Errorf("posts %d, want %d", got, tt.wantPosts)
+			}
+			if tt.wantText != "" && !strings.Contains(ad.Last().Text, tt.wantText) {
+				t.Errorf("admin told %q, want the reason %q", ad.Last().Text, tt.wantText)
+			}
+			ad.Send("/scheduled")
+			ad.Press("ps:o:1")
+			if got, want := ad.Last().Text, stripTags(h.T("en", "admin_run_"+tt.wantState)); !strings.Contains(got, want) {
+				t.Errorf("status %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+// TestPost_EndDateAndEditTime: a recurring post with until= stops after its last day; editing the
+// time of a scheduled post moves its run.
+func TestPost_EndDateAndEditTime(t *testing.T) {
+	h := startAdmin(t, handlerstest.Options{Channels: map[string]string{"en": fmt.Sprint(chanEN)}})
+	ad := h.Person(adminID, "en")
+	onboard(ad, "en")
+	ad.Send("/post")
+	sendAs(h, ad.U, formatted("Daily until the 25th"))
+	ad.Press("pd:pv")
+	ad.Press("pd:when")
+	ad.Send("0 10 * * * until=2026-11-25")
+	if got := ad.Last().Text; !strings.Contains(got, "until 2026-11-25") || strings.Count(got, "10:00 EET") != 2 {
+		t.Errorf("confirmation %q, want the end date and two runs", got)
+	}
+	ad.Press("pd:ok")
+	h.Clock.Set(time.Date(2026, 11, 24, 10, 1, 0, 0, kyiv))
+	for day := 0; day < 4; day++ {
+		runJob(t, h)
+		h.Clock.Add(24 * time.Hour)
+	}
+	if got := len(channelPosts(h, chanEN)); got != 2 {
+		t.Errorf("%d posts, want 2 (24th and 25th)", got)
+	}
+	// Edit the time of another post: from the 30th to the 29th.
+	ad.Send("/post")
+	sendAs(h, ad.U, formatted("Moved"))
+	schedule(t, ad, "2026-11-30 12:00")
+	ad.Send("/scheduled")
+	ad.Press("ps:o:2")
+	ad.Press("ps:ew:2")
+	ad.Send("2026-11-29 12:00")
+	ad.Press("pd:ok")
+	h.Clock.Set(time.Date(2026, 11, 29, 12, 0, 30, 0, kyiv))
+	runJob(t, h)
+	if got := len(channelPosts(h, chanEN)); got != 3 {
+		t.Errorf("%d posts after the moved run, want 3", got)
+	}
+	var actions []string
+	for _, e := range auditEntries(t, h) {
+		actions = append(actions, e.Action)
+	}
+	if !strings.Contains(strings.Join(actions, ","), "post.reschedule") {
+		t.Errorf("audit %v, want post.reschedule", actions)
+	}
+}
+
+// TestPost_SingleChannelByUsername: one channel for all (PEERLINE_CHANNELS=@name) gets the
+// Ukrainian version, addressed by its username; the pre-flight check passes.
+func TestPost_SingleChannelByUsername(t *testing.T) {
+	const all = int64(-1009000000099)
+	h := startAdmin(t, handlerstest.Options{Channels: map[string]string{"*": "@hr_all"}})
+	h.API.RegisterChat(fakeapi.Chat{ID: all, Type: "channel", Title: "HR", Username: "hr_all"})
+	ad := h.Person(adminID, "ru")
+	onboard(ad, "ru")
+	draftThree(t, h, ad)
+	schedule(t, ad, "2026-11-23 14:05")
+	h.RunJob("posts")
+	if n := len(ad.Messages()); ad.Sees("⚠️") {
+		t.Fatalf("pre-flight reported a problem (%d messages): %q", n, ad.Last().Text)
+	}
+	h.Clock.Add(5 * time.Minute)
+	runJob(t, h)
+	msgs := h.API.BotMessages(all)
+	if len(msgs) != 1 || msgs[0].Text != postTexts["uk"] {
+		t.Fatalf("the channel has %+v, want the Ukrainian version once", msgs)
 	}
 }

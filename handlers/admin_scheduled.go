@@ -128,6 +128,13 @@ func (a *App) scheduledButton(c *bot.Ctx) (bot.Next, error) {
 			p.Next, p.State = 0, store.PostDone
 		}
 		p.Checked = 0
+	case "chk":
+		// Check the channels again at the next scan (after the admin fixed them).
+		if p.State != store.PostScheduled {
+			return a.postStatus(c, p)
+		}
+		p.Checked = 0
+		c.Answer(a.t(c, "admin_check_soon"))
 	case "x":
 		if p.State != store.PostScheduled && p.State != store.PostPaused {
 			return a.postStatus(c, p)
@@ -182,7 +189,7 @@ func (a *App) scheduledButton(c *bot.Ctx) (bot.Next, error) {
 	default:
 		return a.stale(c)
 	}
-	names := map[string]string{"pa": "pause", "re": "resume", "sk": "skip", "x": "cancel", "rt": "retry", "del": "delete", "outdated": "outdated"}
+	names := map[string]string{"chk": "check", "pa": "pause", "re": "resume", "sk": "skip", "x": "cancel", "rt": "retry", "del": "delete", "outdated": "outdated"}
 	p.Updated = c.Now.Unix()
 	if _, err := c.Tx.PutPost(p); err != nil {
 		return bot.Stay(), err
@@ -292,9 +299,6 @@ func (a *App) retryRun(c *bot.Ctx, p store.Post, run int64) (int, error) {
 		if err := c.Tx.PutPostRun(r); err != nil {
 			return n, err
 		}
-		if n == 0 {
-			c.Background()
-		}
 		cp := a.payload(p, r.Lang, r.Chat)
 		cp.Ref, cp.Once = r.Ref, true
 		c.Post(cp)
@@ -311,7 +315,6 @@ func (a *App) deletePublished(c *bot.Ctx, p store.Post, outdated bool) (n, old i
 	if err != nil {
 		return 0, 0, err
 	}
-	c.Background()
 	for _, r := range runs {
 		if r.Deleted {
 			continue

@@ -850,6 +850,9 @@ func (a *App) block(c *bot.Ctx, k store.Case) error {
 	if err := count(c.Tx, c.Now, "cases_blocked"); err != nil {
 		return err
 	}
+	if err := a.audit(c, "case.block", "case "+k.Code); err != nil {
+		return err
+	}
 	c.Reply(a.t(c, "consult_blocked", map[string]any{"Code": k.Code}), nil)
 	c.Send(bot.Message{ChatID: k.Person, Text: a.loc.T(k.Lang, "consult_blocked_person")})
 	a.closeWorkspace(c.Tx, c.Out, k)
@@ -874,5 +877,8 @@ func (a *App) unblockCmd(c *bot.Ctx) (bot.Next, error) {
 		return bot.Stay(), err
 	}
 	c.Reply(a.t(c, "consult_unblocked", map[string]any{"Code": code}), nil)
+	if err := a.audit(c, "case.unblock", "case "+code); err != nil {
+		return bot.Stay(), err
+	}
 	return bot.Stay(), count(c.Tx, c.Now, "cases_unblocked")
 }

@@ -799,6 +799,17 @@ func TestConsult_BlockLocationAndConsultantAlbum(t *testing.T) {
 	if d.counter("cases_unblocked") != 1 {
 		t.Fatalf("the admin could not lift the block: %q", admin.Last().Text)
 	}
+	var actions []string
+	_ = h.DB.View(func(tx *store.Tx) error {
+		latest, _ := tx.AuditLatest(10)
+		for _, e := range latest {
+			actions = append(actions, e.Action+" "+e.Detail)
+		}
+		return nil
+	})
+	if got := strings.Join(actions, ","); !strings.Contains(got, "case.unblock case "+k2.Code) || !strings.Contains(got, "case.block case "+k2.Code) {
+		t.Errorf("audit %q, want the block and the unblock of %s", got, k2.Code)
+	}
 	p.PressOn(p.Last().ID, "ask:gen")
 	if _, found, _ := caseOfPerson(h, p); !found {
 		t.Error("after the block was lifted the person cannot ask again")
