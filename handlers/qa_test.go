@@ -166,3 +166,26 @@ func TestQA_TypedCountryInSettings(t *testing.T) {
 		}
 	}
 }
+
+// TestQA_FirstQuestionSurvivesStart: a person whose first message is a question, and who then
+// sends /start (as many do), lands on what they asked about after onboarding — as without the
+// /start — not on the bare menu.
+func TestQA_FirstQuestionSurvivesStart(t *testing.T) {
+	for i, lang := range qaLangs {
+		for j, start := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/start=%v", lang, start), func(t *testing.T) {
+				h := handlerstest.Start(t, handlerstest.Options{})
+				p := h.Person(int64(7500+10*i+j), lang)
+				p.Send("где метадон в Варшаве")
+				if start {
+					p.Send("/start")
+				}
+				p.Press("lang:" + lang)
+				p.Press("onb:ok")
+				if !p.HasButton("tr:sit:keep") {
+					t.Errorf("after onboarding: want the OST question, got %q", p.Last().Text)
+				}
+			})
+		}
+	}
+}

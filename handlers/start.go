@@ -40,9 +40,16 @@ func (a *App) start(c *bot.Ctx) (bot.Next, error) {
 		return bot.Stay(), err
 	}
 	if !found || !u.Onboarded {
+		// What a first typed message asked about survives a /start sent right after it.
+		after := ""
+		if c.Conv == stateOnboardLang || c.Conv == stateOnboardPrivacy {
+			after = c.ConvData[keyAfter]
+		}
 		c.ConvData = map[string]string{}
 		if _, ok := a.sections[section]; ok {
 			c.ConvData[keyAfter] = section
+		} else if after != "" {
+			c.ConvData[keyAfter] = after
 		}
 		a.showLanguagePicker(c)
 		return bot.Goto(stateOnboardLang), nil
