@@ -189,3 +189,28 @@ func TestQA_FirstQuestionSurvivesStart(t *testing.T) {
 		}
 	}
 }
+
+// TestQA_NoTwoButtonsDoTheSame: no screen offers two buttons that do the same thing ("⬅️ Back"
+// and "☰ Menu" both going to the menu on the combination checker's first question).
+func TestQA_NoTwoButtonsDoTheSame(t *testing.T) {
+	for i, lang := range qaLangs {
+		t.Run(lang, func(t *testing.T) {
+			h := handlerstest.Start(t, handlerstest.Options{})
+			p := h.Person(int64(7600+i), lang)
+			onboard(p, lang)
+			for _, path := range [][]string{{"cmb"}, {"cmb", "cmb:opioids"}, {"nps", "nps:cathinones", "cmbn:cathinones"}, {"nps", "nps:cathinones"}} {
+				p.Send("/menu")
+				for _, d := range path {
+					p.Press(d)
+				}
+				seen := map[string]string{}
+				for _, b := range p.Buttons() {
+					if prev, dup := seen[b.Data]; dup && b.Data != "" {
+						t.Errorf("%v: %q and %q both do %s", path, prev, b.Text, b.Data)
+					}
+					seen[b.Data] = b.Text
+				}
+			}
+		})
+	}
+}
