@@ -214,3 +214,27 @@ func TestQA_NoTwoButtonsDoTheSame(t *testing.T) {
 		})
 	}
 }
+
+// TestQA_LanguageChangeLeavesTheForm: changing the language shows the menu in the new language;
+// like any way to the menu, it leaves a form in progress, so what is typed next is not taken as
+// an answer to a question no longer on screen.
+func TestQA_LanguageChangeLeavesTheForm(t *testing.T) {
+	for i, lang := range qaLangs {
+		t.Run(lang, func(t *testing.T) {
+			h := handlerstest.Start(t, handlerstest.Options{})
+			p := h.Person(int64(7700+i), "uk")
+			onboard(p, "uk")
+			p.Press("tr:start")
+			p.Press("tr:topic:ost")
+			p.Send("/language")
+			p.Press("lang:" + lang)
+			if got := p.Last().HTML; got != h.T(lang, "menu_title") {
+				t.Fatalf("after the language change: want the menu, got %q", got)
+			}
+			p.Send("hello")
+			if got := p.Last().HTML; strings.Contains(got, h.T(lang, "form_use_buttons")) || p.HasButton("tr:sit:keep") {
+				t.Errorf("typed text after the language change was taken as the form's answer: %q", got)
+			}
+		})
+	}
+}

@@ -129,7 +129,7 @@ func (a *App) pickLanguage(c *bot.Ctx) (bot.Next, error) {
 		return bot.Stay(), err
 	}
 	a.sendMenu(c)
-	return bot.Stay(), nil
+	return bot.End(), nil // the menu, as any way to it, leaves a form in progress
 }
 
 // showPrivacyIntro is the short privacy promise every new person sees once.
