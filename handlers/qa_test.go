@@ -238,3 +238,39 @@ func TestQA_LanguageChangeLeavesTheForm(t *testing.T) {
 		})
 	}
 }
+
+// TestQA_NoServicesNearYouWithoutAPlace: a result for someone who skipped the place question
+// offers "📍 Where to turn", not "📍 Services near you" (the bot does not know where they are).
+func TestQA_NoServicesNearYouWithoutAPlace(t *testing.T) {
+	for i, lang := range qaLangs {
+		t.Run(lang, func(t *testing.T) {
+			h := handlerstest.Start(t, handlerstest.Options{})
+			p := h.Person(int64(7800+i), lang)
+			onboard(p, lang)
+			label := func() string {
+				for _, b := range p.Buttons() {
+					if b.Data == "hu:res:svc" {
+						return b.Text
+					}
+				}
+				t.Fatalf("no services button: %q", p.Last().Text)
+				return ""
+			}
+			p.Press("hu:start")
+			p.Press("hu:need:food")
+			p.Press("hu:skip")
+			p.Press("hu:urg:no")
+			if got, want := label(), "📍 "+h.T(lang, "in_services_title"); got != want {
+				t.Errorf("no place: got %q, want %q", got, want)
+			}
+			p.Press("hu:restart")
+			p.Press("hu:need:food")
+			p.Press("hu:where:ua")
+			p.Press("hu:reg:kyiv-city")
+			p.Press("hu:urg:no")
+			if got, want := label(), h.T(lang, "ux_res_services"); got != want {
+				t.Errorf("with a place: got %q, want %q", got, want)
+			}
+		})
+	}
+}
