@@ -142,6 +142,15 @@ func (a *App) nonText(c *bot.Ctx) (bot.Next, error) {
 		c.Reply(a.t(c, "ux_media_in_form"), nil)
 		return a.reprompt(c)
 	}
+	if u, found, err := c.Tx.User(c.UserID); err != nil {
+		return bot.Stay(), err
+	} else if !found || !u.Onboarded {
+		// A first message that is a photo or a voice message: the language and the privacy
+		// promise first, as for a first text — nothing is offered to a consultant before that.
+		c.ConvData = map[string]string{}
+		a.showLanguagePicker(c)
+		return bot.Goto(stateOnboardLang), nil
+	}
 	if a.handoffOn(c) {
 		c.Reply(a.t(c, "ux_media_handoff"), bot.Keyboard{
 			bot.Row(a.askButton(c, "msg:"+strconv.Itoa(c.MessageID))),

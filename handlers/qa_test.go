@@ -274,3 +274,39 @@ func TestQA_NoServicesNearYouWithoutAPlace(t *testing.T) {
 		})
 	}
 }
+
+// TestQA_FirstMessageMediaStartsOnboarding: a new person whose first message is a photo or a
+// voice message gets the language choice and the privacy promise first (as after a first text);
+// they are not offered to pass it to a consultant before they have seen the promise.
+func TestQA_FirstMessageMediaStartsOnboarding(t *testing.T) {
+	for i, lang := range qaLangs {
+		for j, kind := range []string{"photo", "voice"} {
+			t.Run(lang+"/"+kind, func(t *testing.T) {
+				h := handlerstest.Start(t, handlerstest.Options{Handoff: true})
+				p := h.Person(int64(7900+10*i+j), lang)
+				if kind == "photo" {
+					p.SendPhoto("")
+				} else {
+					h.API.SendVoice(p.U, fakeapi.Chat{}, 0)
+					h.Settle()
+				}
+				if !p.HasButton("lang:" + lang) {
+					t.Fatalf("first %s: want the language choice, got %q %v", kind, p.Last().Text, p.Buttons())
+				}
+				for _, m := range p.Messages() {
+					for _, row := range m.Keyboard {
+						for _, b := range row {
+							if strings.HasPrefix(b.Data, "ask:") {
+								t.Errorf("first %s: offered %q before the privacy promise", kind, b.Text)
+							}
+						}
+					}
+				}
+				p.Press("lang:" + lang)
+				if !p.HasButton("onb:ok") {
+					t.Errorf("after the language: want the privacy promise, got %q", p.Last().Text)
+				}
+			})
+		}
+	}
+}
