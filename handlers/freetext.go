@@ -151,6 +151,9 @@ func (a *App) nonText(c *bot.Ctx) (bot.Next, error) {
 		a.showLanguagePicker(c)
 		return bot.Goto(stateOnboardLang), nil
 	}
+	if sharedLocation(c) {
+		return a.locationOutsideCase(c) // qa.go
+	}
 	if a.handoffOn(c) {
 		c.Reply(a.t(c, "ux_media_handoff"), bot.Keyboard{
 			bot.Row(a.askButton(c, "msg:"+strconv.Itoa(c.MessageID))),

@@ -50,3 +50,23 @@ func (a *App) typedCountry(c *bot.Ctx) (bot.Next, error) {
 	c.Data = "setc"
 	return a.settingsCountry(c)
 }
+
+// sharedLocation reports a message that shares a location (or a venue).
+func sharedLocation(c *bot.Ctx) bool {
+	m := c.Update.Message
+	return m != nil && (m.Location != nil || m.Venue != nil)
+}
+
+// locationOutsideCase answers a location sent outside a conversation with a consultant: the bot
+// neither reads nor passes it on (in a case it goes on only after a warning and a confirmation,
+// consult.go), and says how to find services by region or city instead. The consultant button,
+// if offered, opens a case without the location.
+func (a *App) locationOutsideCase(c *bot.Ctx) (bot.Next, error) {
+	var kb bot.Keyboard
+	if a.handoffOn(c) {
+		kb = append(kb, bot.Row(a.askButton(c, "gen")))
+	}
+	kb = append(kb, bot.Row(bot.Btn(a.t(c, "btn_to_menu"), "menu")))
+	c.Reply(a.t(c, "qa_location"), kb)
+	return bot.Stay(), nil
+}
