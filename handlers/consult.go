@@ -58,7 +58,7 @@ var caseTopics = []string{"ost", "art", "tb", "hcv", "hum", "nps", "combo", "mem
 
 // consultRoutes registers the consultant flows (both sides).
 func (a *App) consultRoutes(r *bot.Router) {
-	r.Use(a.learnForum, a.answerInTopic)
+	r.Use(a.learnForum, a.answerInTopic, a.urgentInForm)
 	// the person
 	r.Callback("ask:", a.ask)
 	r.Command("end", a.endCmd)
@@ -67,6 +67,7 @@ func (a *App) consultRoutes(r *bot.Router) {
 	r.Callback("cfa:", a.followAgree)
 	r.Callback("fu:", a.followAnswer)
 	r.Callback("cl:", a.locationConfirm)
+	r.Callback("ck:", a.contactConfirm)
 	// the consultant
 	r.Callback("ct:", a.caseTakeButton)
 	r.Callback("cn", a.takeNextButton)
@@ -102,6 +103,9 @@ func (a *App) handBack(tx *store.Tx, out *bot.Out, s store.Staff, now time.Time)
 		return err
 	}
 	for _, k := range held {
+		if !a.forumMode(tx) {
+			a.clearCopies(tx, out, k, s.UserID) // the case leaves the removed consultant's phone
+		}
 		k.State, k.Previous, k.Consultant, k.Offer, k.Cards = store.CaseQueued, s.UserID, 0, 0, nil
 		if a.forumMode(tx) && k.Thread > 0 && !k.ThreadLost {
 			out.EditTopic(a.consChat, bot.Thread{ID: k.Thread}, a.topicName(k))
@@ -149,6 +153,34 @@ func (a *App) learnForum(next bot.HandlerFunc) bot.HandlerFunc {
 					return bot.Stay(), err
 				}
 			}
+		}
+		return next(c)
+	}
+}
+
+// urgentInForm: an urgent word typed inside a form (the treatment finder, membership…) by a
+// person whose case is open goes to the form's handler, which shows the card; the case must
+// still hear it — a waiting case moves to the top marked urgent and everyone on shift is alerted,
+// and the message itself goes to the consultant (or waits for them) like anything written in the
+// case.
+func (a *App) urgentInForm(next bot.HandlerFunc) bot.HandlerFunc {
+	return func(c *bot.Ctx) (bot.Next, error) {
+		if c.Kind != bot.KindMessage || !c.IsPrivate() || !strings.HasPrefix(c.Route, "state:") ||
+			c.Text == "" || a.cons.urgent == nil || !a.cons.urgent(c.Text) || c.Tx.PersonBlocked(c.ChatID) != "" {
+			return next(c)
+		}
+		k, found, err := c.Tx.CaseOfPerson(c.ChatID)
+		if err != nil || !found {
+			return next(c)
+		}
+		if err := a.markUrgent(c, &k); err != nil {
+			return bot.Stay(), err
+		}
+		if err := a.relayFromPerson(c.Tx, c.Out, &k, c.MessageID, c.Update.Message.MediaGroupID, 0, c.Now); err != nil {
+			return bot.Stay(), err
+		}
+		if err := c.Tx.PutCase(k); err != nil {
+			return bot.Stay(), err
 		}
 		return next(c)
 	}
@@ -362,7 +394,7 @@ func (a *App) tellQueued(c *bot.Ctx, k store.Case) {
 	open := a.cons.hours == nil || a.cons.hours.Open(c.Now)
 	switch {
 	case !open:
-		data["When"] = a.cons.hours.NextOpen(c.Now).Format("02.01 15:04")
+		data["When"] = a.cons.hours.NextOpen(c.Now).Format("02.01 15:04 MST") // the zone: people write from several
 		c.Reply(a.t(c, "consult_queued_closed", data), kb)
 	case len(a.onShift(c.Tx)) == 0:
 		c.Reply(a.t(c, "consult_queued_nobody", data), kb)
@@ -421,6 +453,14 @@ func (a *App) personMessage(c *bot.Ctx) (bool, error) {
 		if err := a.markUrgent(c, &k); err != nil {
 			return true, err
 		}
+	}
+	if m.Contact != nil {
+		// A contact shows a phone number and its user id opens a Telegram account (the person's
+		// own, often): it goes on only after the person confirms, like a location.
+		k.Location = c.MessageID
+		c.Reply(a.t(c, "consult2_contact_confirm"), bot.Keyboard{bot.Row(
+			bot.Btn(a.t(c, "consult_location_yes"), "ck:y:"+k.Code), bot.Btn(a.t(c, "consult_location_no"), "ck:n:"+k.Code))})
+		return true, c.Tx.PutCase(k)
 	}
 	if m.Location != nil || m.Venue != nil {
 		// A location goes on only after the person confirms.
@@ -935,6 +975,16 @@ func (a *App) reopen(tx *store.Tx, out *bot.Out, k store.Case, now time.Time) er
 
 // locationConfirm relays (or drops) a location the person sent, after they confirm (cl:y|n:<code>).
 func (a *App) locationConfirm(c *bot.Ctx) (bot.Next, error) {
+	return a.shareConfirm(c, "consult_location_sent", "consult_location_dropped")
+}
+
+// contactConfirm relays (or drops) a contact the person sent, after they confirm (ck:y|n:<code>).
+func (a *App) contactConfirm(c *bot.Ctx) (bot.Next, error) {
+	return a.shareConfirm(c, "consult2_contact_sent", "consult2_contact_dropped")
+}
+
+// shareConfirm relays (or drops) the message that waits for the person's confirmation.
+func (a *App) shareConfirm(c *bot.Ctx, sentKey, droppedKey string) (bot.Next, error) {
 	parts := strings.Split(c.Data, ":")
 	if len(parts) != 3 {
 		return a.stale(c)
@@ -952,12 +1002,12 @@ func (a *App) locationConfirm(c *bot.Ctx) (bot.Next, error) {
 	loc := k.Location
 	k.Location = 0
 	if parts[1] == "y" {
-		c.Show(a.t(c, "consult_location_sent"), nil)
+		c.Show(a.t(c, sentKey), nil)
 		if err := a.relayFromPerson(c.Tx, c.Out, &k, loc, "", 0, c.Now); err != nil {
 			return bot.Stay(), err
 		}
 	} else {
-		c.Show(a.t(c, "consult_location_dropped"), nil)
+		c.Show(a.t(c, droppedKey), nil)
 	}
 	return bot.Stay(), c.Tx.PutCase(k)
 }
@@ -996,18 +1046,37 @@ func (a *App) relayEdit(c *bot.Ctx) (bot.Next, error) {
 	return bot.Stay(), nil
 }
 
-// caseForgotten runs when a person with an open case erases their data: the consultant is
-// told that the person has left, the copies in their private chat are deleted, the topic is
-// closed; ErasePerson then removes every record of the case.
+// caseForgotten runs when a person erases their data: for an open case the consultant is told
+// that the person has left and the copies in their private chat are deleted; in the forum every
+// topic of the person's cases, open or closed, is deleted now (the case records go with
+// ErasePerson, so the retention job could never find those topics later). ErasePerson then
+// removes every record of the cases.
 func (a *App) caseForgotten(c *bot.Ctx) error {
-	k, found, err := c.Tx.CaseOfPerson(c.ChatID)
-	if err != nil || !found {
+	all, err := c.Tx.Cases(func(k *store.Case) bool { return k.Person == c.ChatID })
+	if err != nil {
 		return err
 	}
-	if k.State == store.CaseTaken {
-		a.deskNotice(c.Tx, c.Out, k, "consult_person_left", nil)
-		a.closeWorkspace(c.Tx, c.Out, k)
+	forum := a.forumMode(c.Tx)
+	for _, k := range all {
+		hasTopic := forum && k.Thread > 0 && !k.ThreadLost
+		if k.Open() {
+			if k.State == store.CaseTaken {
+				if hasTopic {
+					// Told in the general topic: the case's topic is about to go.
+					c.Send(bot.Message{ChatID: a.consChat, Text: a.loc.T(a.groupLang(), "consult_person_left", map[string]any{"Code": k.Code})})
+				} else {
+					a.deskNotice(c.Tx, c.Out, k, "consult_person_left", nil)
+					a.closeWorkspace(c.Tx, c.Out, k)
+				}
+			}
+			a.updateCards(c.Tx, c.Out, k, "consult_card_left", nil)
+			if err := count(c.Tx, c.Now, "cases_forgotten"); err != nil {
+				return err
+			}
+		}
+		if hasTopic {
+			c.Out.DeleteTopic(a.consChat, bot.Thread{ID: k.Thread})
+		}
 	}
-	a.updateCards(c.Tx, c.Out, k, "consult_card_left", nil)
-	return count(c.Tx, c.Now, "cases_forgotten")
+	return nil
 }

@@ -85,6 +85,12 @@ func (a *App) deskMessage(c *bot.Ctx) (bool, error) {
 // fromDesk relays the holder's message to the person (albums collected first).
 func (a *App) fromDesk(c *bot.Ctx, k *store.Case) error {
 	m := c.Update.Message
+	if m.Contact != nil {
+		// A contact's user id opens an account (the consultant's own, often): the person sees
+		// the pseudonym only. A phone number can be written as text.
+		c.Reply(a.t(c, "consult2_contact_refused", map[string]any{"Code": k.Code}), nil)
+		return nil
+	}
 	if m.MediaGroupID != "" || k.Album != nil {
 		done, err := a.collectAlbum(c.Tx, c.Out, k, c.ChatID, c.MessageID, m.MediaGroupID, c.Now)
 		if err != nil {
@@ -324,6 +330,11 @@ func (a *App) take(c *bot.Ctx, s store.Staff, k store.Case) error {
 	if err := c.Tx.PutCase(k); err != nil {
 		return err
 	}
+	// A form the person opened while waiting ends: what they write now is for the consultant
+	// (a form would take it as an answer, and the consultant would never see it).
+	if err := c.Tx.DeleteConversation(k.Person); err != nil {
+		return err
+	}
 	c.Send(bot.Message{ChatID: k.Person, Text: a.loc.T(k.Lang, "consult_taken", map[string]any{"Name": esc(s.Pseudonym)}),
 		Keyboard: bot.Keyboard{bot.Row(bot.Btn(a.loc.T(k.Lang, "consult_btn_end"), "ce:"+k.Code))}})
 	return nil
@@ -505,6 +516,9 @@ func (a *App) releaseCmd(c *bot.Ctx) (bot.Next, error) {
 	if err := count(c.Tx, c.Now, "cases_released"); err != nil {
 		return bot.Stay(), err
 	}
+	if !a.forumMode(c.Tx) {
+		a.clearCopies(c.Tx, c.Out, k, s.UserID) // the case leaves this consultant's phone
+	}
 	if cur, _ := c.Tx.ActiveCase(s.UserID); cur == k.Code {
 		if err := c.Tx.SetActiveCase(s.UserID, ""); err != nil {
 			return bot.Stay(), err
@@ -604,6 +618,9 @@ func (a *App) transferAnswer(c *bot.Ctx) (bot.Next, error) {
 	c.Answer(a.t(c, "consult_took", map[string]any{"Code": k.Code}))
 	if err := count(c.Tx, c.Now, "cases_transferred"); err != nil {
 		return bot.Stay(), err
+	}
+	if !a.forumMode(c.Tx) {
+		a.clearCopies(c.Tx, c.Out, k, from) // the case leaves the previous consultant's phone
 	}
 	k.Previous, k.Consultant = from, s.UserID
 	if err := c.Tx.PutCase(k); err != nil {
@@ -766,6 +783,13 @@ func (a *App) closeWorkspace(tx *store.Tx, out *bot.Out, k store.Case) {
 	if cur, _ := tx.ActiveCase(k.Consultant); cur == k.Code {
 		_ = tx.SetActiveCase(k.Consultant, "")
 	}
+	a.clearCopies(tx, out, k, 0)
+}
+
+// clearCopies deletes the case's messages in consultants' private chats — in every one, or
+// only in chat `only` (a consultant the case leaves: release, transfer, removal) — within
+// Telegram's 48-hour window: a consultant's phone can be seized too.
+func (a *App) clearCopies(tx *store.Tx, out *bot.Out, k store.Case, only int64) {
 	pairs, err := tx.PairsOf(k.Code)
 	if err != nil {
 		return
@@ -773,7 +797,7 @@ func (a *App) closeWorkspace(tx *store.Tx, out *bot.Out, k store.Case) {
 	byChat := map[int64][]int{}
 	cutoff := out.Now().Add(-47 * time.Hour).Unix()
 	for _, p := range pairs {
-		if !p.ToPerson || p.SelfChat <= 0 || p.At < cutoff {
+		if !p.ToPerson || p.SelfChat <= 0 || p.At < cutoff || only != 0 && p.SelfChat != only {
 			continue // the person's side stays; only consultants' private chats are cleared
 		}
 		byChat[p.SelfChat] = append(byChat[p.SelfChat], p.SelfID)
@@ -781,7 +805,7 @@ func (a *App) closeWorkspace(tx *store.Tx, out *bot.Out, k store.Case) {
 	// The case's header and private cards go too: they name its code, topic and place.
 	for _, refs := range [][]string{headerRefs(k), cardRefs(k)} {
 		for _, name := range refs {
-			if r, found, err := tx.Ref(name); err == nil && found && r.ChatID > 0 && r.At >= cutoff {
+			if r, found, err := tx.Ref(name); err == nil && found && r.ChatID > 0 && r.At >= cutoff && (only == 0 || r.ChatID == only) {
 				byChat[r.ChatID] = append(byChat[r.ChatID], r.MessageID)
 			}
 		}

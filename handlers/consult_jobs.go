@@ -42,7 +42,8 @@ func (a *App) consultJobs(b *bot.Bot, db *store.DB) []bot.Job {
 func (a *App) flushDueAlbums(b *bot.Bot, db *store.DB, now time.Time) error {
 	due := func(k *store.Case) bool {
 		return k.Album != nil && k.Album.Due <= now.UnixMilli() ||
-			k.State == store.CaseTaken && k.ThreadLost && len(k.Pending) > 0
+			k.State == store.CaseTaken && k.ThreadLost && len(k.Pending) > 0 ||
+			k.State == store.CaseTaken && k.DeskLost
 	}
 	// Most seconds nothing is due: look first, so an idle run writes (and fsyncs) nothing.
 	var n int
@@ -59,6 +60,12 @@ func (a *App) flushDueAlbums(b *bot.Bot, db *store.DB, now time.Time) error {
 			return err
 		}
 		for _, k := range due {
+			if k.DeskLost {
+				if err := a.deskLost(tx, out, k, now); err != nil {
+					return err
+				}
+				continue
+			}
 			if err := a.flushAlbum(tx, out, &k); err != nil {
 				return err
 			}
@@ -221,4 +228,42 @@ func (a *App) purgeCases(b *bot.Bot, now time.Time) error {
 		}
 		return nil
 	})
+}
+
+// deskLost hands a case back to the queue when its holder's private chat refuses the bot (a 403:
+// they blocked it): what the person wrote waits for whoever takes the case, the person is told,
+// and the consultant goes off shift (cards could not reach them either). In the forum a 403
+// means the bot left the group: the messages stay pending and the log says why.
+func (a *App) deskLost(tx *store.Tx, out *bot.Out, k store.Case, now time.Time) error {
+	k.DeskLost = false
+	if a.forumMode(tx) || k.State != store.CaseTaken {
+		return tx.PutCase(k)
+	}
+	prev := k.Consultant
+	if s, found, err := tx.Staff(prev); err != nil {
+		return err
+	} else if found && s.OnShift {
+		s.OnShift = false
+		if err := tx.PutStaff(s); err != nil {
+			return err
+		}
+	}
+	if cur, _ := tx.ActiveCase(prev); cur == k.Code {
+		if err := tx.SetActiveCase(prev, ""); err != nil {
+			return err
+		}
+	}
+	k.State, k.Previous, k.Consultant, k.Offer, k.Cards = store.CaseQueued, prev, 0, 0, nil
+	if err := a.flushAlbum(tx, out, &k); err != nil { // the person's album joins the pending ones
+		return err
+	}
+	if err := count(tx, now, "cases_handed_back"); err != nil {
+		return err
+	}
+	if err := a.announce(tx, out, k, ""); err != nil { // stores k
+		return err
+	}
+	out.Send(bot.Message{ChatID: k.Person, Text: a.loc.T(k.Lang, "consult_released_person", map[string]any{"Pos": positionOf(tx, k.Code)}),
+		Keyboard: bot.Keyboard{bot.Row(bot.Btn(a.loc.T(k.Lang, "consult_btn_end"), "ce:"+k.Code))}})
+	return nil
 }

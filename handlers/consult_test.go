@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"bytes"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -68,6 +69,7 @@ func (d *desk) person(id int64, lang string) *handlerstest.Person {
 	d.t.Helper()
 	p := d.h.Person(id, lang)
 	p.U.FirstName, p.U.LastName, p.U.Username = "Secretname", "Familyname", "secret_handle"
+	p.U.LanguageCode = "be-x-secret" // the client's language, never the bot's: must reach no consultant
 	p.Send("/start")
 	p.Press("lang:" + lang)
 	p.Press("onb:ok")
@@ -145,13 +147,37 @@ func (d *desk) checkNothingIdentifies(p *handlerstest.Person, consultantSide ...
 	for _, id := range consultantSide {
 		side[id] = true
 	}
-	needles := []string{strconv.FormatInt(p.Chat(), 10), p.U.FirstName, p.U.LastName, p.U.Username, "tg://", "t.me/"}
+	needles := []string{strconv.FormatInt(p.Chat(), 10), p.U.FirstName, p.U.LastName, p.U.Username, "tg://", "t.me/", p.U.LanguageCode}
+	// The person sees the consultants' pseudonyms, never their accounts.
+	var staffNeedles []*regexp.Regexp
+	for _, s := range []*handlerstest.Person{d.olena, d.taras} {
+		for _, n := range []string{strconv.FormatInt(s.U.ID, 10), s.U.FirstName, s.U.Username} {
+			staffNeedles = append(staffNeedles, regexp.MustCompile(`\b`+regexp.QuoteMeta(n)+`\b`))
+		}
+	}
 	for _, c := range d.h.API.Calls() {
 		if strings.HasPrefix(strings.ToLower(c.Method), "forward") {
 			d.t.Errorf("the bot called %s", c.Method)
 		}
+		if c.ChatID == p.Chat() {
+			for k, v := range c.Params {
+				if k == "from_chat_id" || k == "chat_id" {
+					continue
+				}
+				for _, re := range staffNeedles {
+					if re.MatchString(v) {
+						d.t.Errorf("%s to the person: parameter %s carries a consultant's %q", c.Method, k, re.String())
+					}
+				}
+			}
+		}
 		if !side[c.ChatID] {
 			continue
+		}
+		if strings.HasPrefix(c.Method, "copyMessage") && c.Params["from_chat_id"] == strconv.FormatInt(p.Chat(), 10) {
+			if c.Params["protect_content"] != "true" {
+				d.t.Errorf("%s of the person's message(s) %s%s to chat %d without protect_content", c.Method, c.Params["message_id"], c.Params["message_ids"], c.ChatID)
+			}
 		}
 		for k, v := range c.Params {
 			if k == "from_chat_id" {
@@ -484,7 +510,7 @@ func TestConsult_OutOfHoursUrgentAndEscalation(t *testing.T) {
 	first.Press("ask:gen")
 	k1 := d.caseOf(first)
 	msgs := first.Messages()
-	if got := msgs[len(msgs)-2].Text; !strings.Contains(got, "29.11 09:00") {
+	if got := msgs[len(msgs)-2].Text; !strings.Contains(got, "29.11 09:00 UTC") { // with its time zone
 		t.Errorf("out of hours: the next shift is not named: %q", got)
 	}
 	opioid, _ := h.Content.Card("opioid")
@@ -541,6 +567,8 @@ func TestConsult_OutOfHoursUrgentAndEscalation(t *testing.T) {
 	if n := d.counter("cases_escalated"); n != 2 {
 		t.Errorf("alerts after 20 min: %d, want 2", n)
 	}
+	d.checkNothingIdentifies(first, plainGroup.ID, d.olena.U.ID, d.taras.U.ID)
+	d.checkNothingIdentifies(second, plainGroup.ID, d.olena.U.ID, d.taras.U.ID)
 }
 
 // TestConsult_ForgetDuringCase: /forget during an open case tells the consultant the person has
@@ -631,6 +659,7 @@ func TestConsult_PlainGroup(t *testing.T) {
 	if got, _ := h.API.LastBotMessage(plainGroup.ID); !strings.Contains(got.Text, "Taras") {
 		t.Errorf("group card not updated: %q", got.Text)
 	}
+	d.checkNothingIdentifies(p, plainGroup.ID, d.olena.U.ID, d.taras.U.ID)
 }
 
 // TestConsult_RestartMidConversation: the bot stops while the person's messages are in flight;

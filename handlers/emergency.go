@@ -42,9 +42,11 @@ func (a *App) showCard(c *bot.Ctx, id string) error {
 		return err
 	}
 	var b strings.Builder
-	b.WriteString("<b>" + card.Title.In(c.Lang) + "</b>\n\n")
+	// The numbers come right under the title: step 1 of every card is "call an ambulance", and a
+	// frightened person on a phone must not have to scroll past the steps to find the number.
+	b.WriteString("<b>" + card.Title.In(c.Lang) + "</b>\n")
+	b.WriteString(a.emergencyLines(c, a.whereNow(c)) + "\n\n")
 	b.WriteString(card.Body.In(c.Lang))
-	b.WriteString("\n\n" + a.emergencyLines(c, a.personCountry(c)))
 	kb := bot.Keyboard{}
 	var row []bot.Button
 	for _, other := range content.FirstAidIDs {

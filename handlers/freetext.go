@@ -48,7 +48,7 @@ func (a *App) suicideScreen(c *bot.Ctx) error {
 	if lifeline != "" {
 		text += a.t(c, "ux_suicide_lifeline", map[string]any{"Number": lifeline}) + "\n\n"
 	}
-	text += a.t(c, "ux_suicide_emergency") + "\n" + a.emergencyLines(c, a.personCountry(c))
+	text += a.t(c, "ux_suicide_emergency") + "\n" + a.emergencyLines(c, a.whereNow(c))
 	text += "\n\n" + a.t(c, "ux_suicide_now")
 	kb := bot.Keyboard{}
 	if a.handoffOn(c) {

@@ -431,7 +431,7 @@ func (a *App) serviceText(c *bot.Ctx, s *content.Service) string {
 		b.WriteString("\n  🕒 " + h)
 	}
 	if len(s.Languages) > 0 {
-		b.WriteString("\n  🗣 " + esc(strings.Join(s.Languages, ", ")))
+		b.WriteString("\n  🗣 " + esc(a.serviceLanguages(c, s.Languages)))
 	}
 	if n := s.Notes.In(c.Lang); n != "" {
 		b.WriteString("\n  " + n)

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -66,9 +67,13 @@ type Case struct {
 	// "hdr:<code>:<chat>"), deleted when the case closes.
 	Headers []int64 `json:"hd,omitempty"`
 
-	Unreachable bool   `json:"ur,omitempty"` // Telegram refused a copy to the person
-	Blocked     bool   `json:"b,omitempty"`  // blocked for abuse: the person's messages are dropped
-	Outcome     string `json:"o,omitempty"`
+	Unreachable bool `json:"ur,omitempty"` // Telegram refused a copy to the person
+	// DeskLost: Telegram refused a copy of the person's message to the holder's chat with a 403
+	// (they blocked the bot, or the bot was removed): the message waits in Pending and the case
+	// goes back to the queue (the relay-albums job).
+	DeskLost bool   `json:"dl,omitempty"`
+	Blocked  bool   `json:"b,omitempty"` // blocked for abuse: the person's messages are dropped
+	Outcome  string `json:"o,omitempty"`
 	// FollowUp is when to ask how it went (unix seconds); negative while it waits for the
 	// person's agreement; 0 if not.
 	FollowUp    int64 `json:"fu,omitempty"`
@@ -471,6 +476,15 @@ var refHooks = []refHook{
 				// The topic is gone: keep the messages for the recreated topic.
 				c.ThreadLost = true
 				c.Pending = append(c.Pending, ids...)
+			case reason == "blocked" && c.State == CaseTaken:
+				// The holder's chat refuses the bot: keep the messages for whoever continues.
+				c.DeskLost = true
+				for _, id := range ids {
+					if !slices.Contains(c.Pending, id) {
+						c.Pending = append(c.Pending, id)
+					}
+				}
+				slices.Sort(c.Pending) // the person's message ids: their order
 			default:
 				return nil
 			}

@@ -83,6 +83,13 @@ type wLocation struct {
 	Longitude float64 `json:"longitude"`
 }
 
+// wContact is a Contact.
+type wContact struct {
+	PhoneNumber string `json:"phone_number"`
+	FirstName   string `json:"first_name"`
+	UserID      int64  `json:"user_id,omitempty"`
+}
+
 // wTopicCreated is a ForumTopicCreated.
 type wTopicCreated struct {
 	Name      string `json:"name"`
@@ -100,6 +107,9 @@ func (s *Server) wireConsult(c *chatState, rec *msgRec, m *wMessage) {
 		if _, err := fmt.Sscanf(rec.Location, "%g,%g", &l.Latitude, &l.Longitude); err == nil {
 			m.Location = &l
 		}
+	}
+	if rec.Contact != "" {
+		m.Contact = &wContact{PhoneNumber: rec.Contact, FirstName: "Contact", UserID: rec.FromUser}
 	}
 	if rec.Voice != "" {
 		m.Voice = &wVoice{FileID: rec.Voice, FileUniqueID: uniqueID(rec.Voice), Duration: 3}
@@ -383,6 +393,14 @@ func (s *Server) SendLocation(u User, lat, lon float64) Message {
 	defer s.mu.Unlock()
 	c := s.registerUser(u)
 	return s.userMessage(c, wireUser(u), &msgRec{Message: Message{FromUser: u.ID, Location: fmt.Sprintf("%g,%g", lat, lon)}})
+}
+
+// SendContact delivers u's own contact (phone number and user id) in u's private chat.
+func (s *Server) SendContact(u User, phone string) Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.registerUser(u)
+	return s.userMessage(c, wireUser(u), &msgRec{Message: Message{FromUser: u.ID, Contact: phone}})
 }
 
 // EditText makes u edit their message msgID in chatID (an edited_message update).

@@ -172,6 +172,8 @@ type Message struct {
 	Voice string `json:"voice,omitempty"`
 	// Location is "latitude,longitude" of a shared location.
 	Location string `json:"location,omitempty"`
+	// Contact is the phone number of a shared contact (its user id is the sender's).
+	Contact string `json:"contact,omitempty"`
 	// Reaction is the bot's reaction on the message ("" if none).
 	Reaction string `json:"reaction,omitempty"`
 	// Service marks a service message (a forum topic created).

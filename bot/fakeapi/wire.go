@@ -101,6 +101,7 @@ type wMessage struct {
 	MediaGroupID        string         `json:"media_group_id,omitempty"`
 	Voice               *wVoice        `json:"voice,omitempty"`
 	Location            *wLocation     `json:"location,omitempty"`
+	Contact             *wContact      `json:"contact,omitempty"`
 	ForumTopicCreated   *wTopicCreated `json:"forum_topic_created,omitempty"`
 }
 
