@@ -70,3 +70,17 @@ func (a *App) locationOutsideCase(c *bot.Ctx) (bot.Next, error) {
 	c.Reply(a.t(c, "qa_location"), kb)
 	return bot.Stay(), nil
 }
+
+// cancelNothing answers /cancel with no form in progress: "nothing you filled in was kept"
+// would be about nothing. In a conversation with a consultant, /cancel does not end it (/end
+// does), so the person is told where they are and offered the End button; otherwise the menu.
+func (a *App) cancelNothing(c *bot.Ctx) (bot.Next, error) {
+	if k, open, err := c.Tx.CaseOfPerson(c.ChatID); err != nil {
+		return bot.Stay(), err
+	} else if open {
+		a.tellStatus(c, k)
+		return bot.Stay(), nil
+	}
+	a.sendMenu(c)
+	return bot.End(), nil
+}

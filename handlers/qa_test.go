@@ -336,3 +336,45 @@ func TestQA_LocationOutsideACaseIsNotPassedOn(t *testing.T) {
 		})
 	}
 }
+
+// TestQA_CancelWithNothingToCancel: /cancel with no form in progress shows the menu without
+// "Stopped. Nothing you filled in was kept."; in a conversation with a consultant it does not
+// pretend to have stopped anything: the person is told where their request is, with the End
+// button (/end ends it), and the request stays open.
+func TestQA_CancelWithNothingToCancel(t *testing.T) {
+	for i, lang := range qaLangs {
+		t.Run(lang, func(t *testing.T) {
+			h := handlerstest.Start(t, handlerstest.Options{Handoff: true})
+			p := h.Person(int64(8100+i), lang)
+			onboard(p, lang)
+			n := len(p.Messages())
+			p.Send("/cancel")
+			if p.Sees(h.T(lang, "cancelled")) || p.Last().HTML != h.T(lang, "menu_title") {
+				t.Errorf("/cancel with nothing in progress: got %q", p.Last().Text)
+			}
+			if got := len(p.Messages()) - n; got != 1 {
+				t.Errorf("/cancel with nothing in progress sent %d messages, want 1 (the menu)", got)
+			}
+			p.Press("ask:gen")
+			var code string
+			for _, b := range p.Messages()[len(p.Messages())-2].Keyboard[0] {
+				code = strings.TrimPrefix(b.Data, "ce:")
+			}
+			p.Send("/cancel")
+			if p.Sees(h.T(lang, "cancelled")) || !p.HasButton("ce:"+code) {
+				t.Errorf("/cancel in a request: got %q %v", p.Last().Text, p.Buttons())
+			}
+			var open bool
+			_ = h.DB.View(func(tx *store.Tx) error { _, open, _ = tx.CaseOfPerson(p.Chat()); return nil })
+			if !open {
+				t.Error("/cancel closed the request")
+			}
+			// In a form, /cancel still stops it.
+			p.Press("tr:start")
+			p.Send("/cancel")
+			if !p.Sees(h.T(lang, "cancelled")) {
+				t.Error("/cancel in a form: no confirmation")
+			}
+		})
+	}
+}

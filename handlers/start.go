@@ -228,6 +228,9 @@ func (a *App) cancel(c *bot.Ctx) (bot.Next, error) {
 	if c.Conv == stateOnboardLang || c.Conv == stateOnboardPrivacy {
 		return a.reprompt(c)
 	}
+	if c.Conv == "" {
+		return a.cancelNothing(c) // qa.go
+	}
 	c.Reply(a.t(c, "cancelled"), nil)
 	a.sendMenu(c)
 	return bot.End(), nil
