@@ -84,3 +84,29 @@ func (a *App) cancelNothing(c *bot.Ctx) (bot.Next, error) {
 	a.sendMenu(c)
 	return bot.End(), nil
 }
+
+// notOnboarded reports a person in a private chat who has not chosen a language and seen the
+// privacy promise: someone new, or someone after /forget ("the next /start will be like the
+// first time"). The menu, asked for by /menu, ☰ or an old button, starts with those instead.
+func (a *App) notOnboarded(c *bot.Ctx) (bool, error) {
+	if !c.IsPrivate() {
+		return false, nil
+	}
+	u, found, err := c.Tx.User(c.UserID)
+	if err != nil {
+		return false, err
+	}
+	return !found || !u.Onboarded, nil
+}
+
+// beginOnboarding shows the language choice, as /start does for someone new (err: from
+// notOnboarded, passed through).
+func (a *App) beginOnboarding(c *bot.Ctx, err error) (bot.Next, error) {
+	if err != nil {
+		return bot.Stay(), err
+	}
+	c.Answer("")
+	c.ConvData = map[string]string{}
+	a.showLanguagePicker(c)
+	return bot.Goto(stateOnboardLang), nil
+}

@@ -378,3 +378,41 @@ func TestQA_CancelWithNothingToCancel(t *testing.T) {
 		})
 	}
 }
+
+// TestQA_MenuStartsOnboardingForSomeoneNew: someone new, or someone after /forget ("the next
+// /start will be like the first time"), who asks for the menu — /menu, the ☰ Menu key, an old
+// button — gets the language choice and the privacy promise first, not the menu in a guessed
+// language with the consultant button before they have seen the promise.
+func TestQA_MenuStartsOnboardingForSomeoneNew(t *testing.T) {
+	for i, lang := range qaLangs {
+		t.Run(lang, func(t *testing.T) {
+			h := handlerstest.Start(t, handlerstest.Options{Handoff: true})
+			check := func(what string, p *handlerstest.Person) {
+				t.Helper()
+				if !p.HasButton("lang:uk") || p.HasButton("ask:gen") {
+					t.Errorf("%s: want the language choice, got %q %v", what, p.Last().Text, p.Buttons())
+				}
+			}
+			fresh := h.Person(int64(8200+10*i), lang)
+			fresh.Send("/menu")
+			check("a first /menu", fresh)
+
+			p := h.Person(int64(8201+10*i), lang)
+			onboard(p, lang)
+			menu := p.Last().ID
+			p.Send("/forget")
+			p.Press("fg:yes")
+			p.Send("/menu")
+			check("/menu after /forget", p)
+			p.Send(h.T(lang, "btn_menu"))
+			check("☰ after /forget", p)
+			p.PressOn(menu, "menu")
+			check("an old menu button after /forget", p)
+			p.Press("lang:" + lang)
+			p.Press("onb:ok")
+			if got := p.Last().HTML; got != h.T(lang, "menu_title") {
+				t.Errorf("after onboarding again: want the menu, got %q", got)
+			}
+		})
+	}
+}

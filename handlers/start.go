@@ -201,12 +201,18 @@ func (a *App) menuCmd(c *bot.Ctx) (bot.Next, error) {
 	if c.Conv == stateOnboardLang || c.Conv == stateOnboardPrivacy {
 		return a.reprompt(c)
 	}
+	if fresh, err := a.notOnboarded(c); fresh || err != nil {
+		return a.beginOnboarding(c, err) // qa.go
+	}
 	a.sendMenu(c)
 	return bot.End(), nil
 }
 
 // menuButton is the inline "to the menu" button: the screen turns into the menu.
 func (a *App) menuButton(c *bot.Ctx) (bot.Next, error) {
+	if fresh, err := a.notOnboarded(c); fresh || err != nil {
+		return a.beginOnboarding(c, err) // qa.go
+	}
 	a.showStep(c, a.t(c, "menu_title"), a.menuKeyboard(c))
 	return bot.End(), nil
 }
@@ -250,6 +256,10 @@ func (a *App) reprompt(c *bot.Ctx) (bot.Next, error) {
 	if h, ok := a.reprompts[c.Conv]; ok {
 		c.ShowAsNew() // below the stale message, which may be far up the chat
 		return h(c)
+	}
+	if fresh, err := a.notOnboarded(c); fresh || err != nil {
+		c.ShowAsNew()
+		return a.beginOnboarding(c, err) // qa.go
 	}
 	a.sendMenu(c)
 	return bot.End(), nil
