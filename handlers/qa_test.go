@@ -416,3 +416,32 @@ func TestQA_MenuStartsOnboardingForSomeoneNew(t *testing.T) {
 		})
 	}
 }
+
+// TestQA_NoRequestBeforeThePrivacyPromise: someone who never chose a language and saw the
+// privacy promise (they opened /combo from Telegram's command list, say) and presses "Talk to a
+// peer consultant" gets the onboarding first; no request is opened before it.
+func TestQA_NoRequestBeforeThePrivacyPromise(t *testing.T) {
+	for i, lang := range qaLangs {
+		t.Run(lang, func(t *testing.T) {
+			h := handlerstest.Start(t, handlerstest.Options{Handoff: true})
+			p := h.Person(int64(8300+i), lang)
+			p.Send("/combo")
+			p.Press("cmb:opioids")
+			p.Press("cmb:opioids:spice") // a pair without data offers a consultant
+			p.Press("ask:combo")
+			var open bool
+			_ = h.DB.View(func(tx *store.Tx) error { _, open, _ = tx.CaseOfPerson(p.Chat()); return nil })
+			if open || !p.HasButton("lang:"+lang) {
+				t.Errorf("ask before onboarding: request open=%v, last %q", open, p.Last().Text)
+			}
+			p.Press("lang:" + lang)
+			p.Press("onb:ok")
+			p.Send("/menu")
+			p.Press("ask:gen")
+			_ = h.DB.View(func(tx *store.Tx) error { _, open, _ = tx.CaseOfPerson(p.Chat()); return nil })
+			if !open {
+				t.Error("after onboarding, asking opens no request")
+			}
+		})
+	}
+}
