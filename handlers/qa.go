@@ -106,6 +106,7 @@ func (a *App) beginOnboarding(c *bot.Ctx, err error) (bot.Next, error) {
 		return bot.Stay(), err
 	}
 	c.Answer("")
+	c.ShowAsNew() // the pressed message (an overdose card, say) stays as it is
 	c.ConvData = map[string]string{}
 	a.showLanguagePicker(c)
 	return bot.Goto(stateOnboardLang), nil

@@ -445,3 +445,27 @@ func TestQA_NoRequestBeforeThePrivacyPromise(t *testing.T) {
 		})
 	}
 }
+
+// TestQA_FirstAidCardStaysWhenSomeoneNewOpensTheMenu: someone new whose first message was urgent
+// gets the overdose card at once; its "☰ To the menu" starts onboarding below the card, which
+// stays on screen (it is not edited into the language choice).
+func TestQA_FirstAidCardStaysWhenSomeoneNewOpensTheMenu(t *testing.T) {
+	for i, lang := range qaLangs {
+		t.Run(lang, func(t *testing.T) {
+			h := handlerstest.Start(t, handlerstest.Options{})
+			p := h.Person(int64(8400+i), lang)
+			p.Send("передоз, друг не дихає")
+			card := p.Last()
+			if !p.HasButton("odn") {
+				t.Fatalf("no overdose card: %q", card.Text)
+			}
+			p.Press("menu")
+			if got := message(p, card.ID); got.Text != card.Text {
+				t.Errorf("the card was replaced by %q", got.Text)
+			}
+			if !p.HasButton("lang:uk") || p.Last().ID == card.ID {
+				t.Errorf("want the language choice below the card, got %q", p.Last().Text)
+			}
+		})
+	}
+}
