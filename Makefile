@@ -41,8 +41,10 @@ fuzz:
 	@set -e; for t in $(FUZZ); do pkg=$${t%%:*}; name=$${t#*:}; echo "== $$pkg $$name ($(FUZZTIME))"; \
 		$(GO) test ./$$pkg/ -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s; done
 
-# Whole-pipeline load test against the fake Bot API, compared with a bare tgbotapi echo bot in
-# the same run, plus the Go benchmarks. Figures are printed, not asserted.
+# Whole-pipeline load test against the fake Bot API: /help and plain text from 1,000 chats,
+# compared with a bare tgbotapi echo bot in the same run, then an overload (plain text at ten times
+# Telegram's rate, limits on, PEERLINE_OVERLOAD_SECONDS=10) and its drain; plus the Go benchmarks.
+# Sizes: PEERLINE_LOAD_CHATS, PEERLINE_LOAD_PER_CHAT. Figures are printed, not asserted.
 bench:
 	PEERLINE_LOAD=1 $(GO) test -run '^(TestLoad|TestRelayLoad)$$' -count=1 -v -timeout 20m ./bench/
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 40000x ./bench/

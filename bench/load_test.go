@@ -36,7 +36,7 @@ type loadResult struct {
 	name        string
 	updates     int
 	answered    int
-	replies     [2]int // replies to a chat's first update, and to each later one
+	replies     []int // replies to a chat's 1st, 2nd, ... update (the same path for every chat)
 	elapsed     time.Duration
 	p50, p99    time.Duration
 	longest     time.Duration
@@ -45,6 +45,7 @@ type loadResult struct {
 	polls       int64         // getUpdates calls during the load
 	dbBytes     int64
 	metrics     string // the bot's /metrics lines of interest, if scraped
+	short       int    // updates answered with fewer replies than calibrated
 	failedCalls int64
 }
 
@@ -66,7 +67,7 @@ func TestLoad(t *testing.T) {
 	}
 	chats := envInt("PEERLINE_LOAD_CHATS", 1000)
 	perChat := envInt("PEERLINE_LOAD_PER_CHAT", 30)
-	overload := 20
+	overload := 10 // seconds; the drain after it takes about ten times as long
 	if v, err := strconv.Atoi(os.Getenv("PEERLINE_OVERLOAD_SECONDS")); err == nil && v >= 0 {
 		overload = v
 	}
@@ -80,7 +81,7 @@ func TestLoad(t *testing.T) {
 	}
 	// The documented settings for a local Bot API server: limits off (senders default to 64).
 	peerline := func(api string) *exec.Cmd {
-		return peerlineCmd(t, bin, api, "PEERLINE_RATE_LIMITS=off", "PEERLINE_FLOOD=off")
+		return peerlineCmd(t, bin, api, "PEERLINE_RATE_LIMITS=off", "PEERLINE_FLOOD=off", "PEERLINE_LOG="+envStr("PEERLINE_LOAD_LOG", "warn"))
 	}
 
 	var results []loadResult
@@ -100,26 +101,34 @@ func TestLoad(t *testing.T) {
 		runs = nil // the overload run only
 	}
 	for _, run := range runs {
+		if f := os.Getenv("PEERLINE_LOAD_RUNS"); f != "" && !strings.Contains(run.name, f) {
+			continue
+		}
 		results = append(results, runLoad(t, run.name, run.cmd, loadOptions{chats: chats, perChat: perChat, text: run.text, failRate: run.failRate}))
 	}
 
 	var b strings.Builder
 	fmt.Fprintf(&b, "\nload: %d concurrent chats × %d updates each, closed loop (a chat sends its next update when all replies to the last one arrived)\n", chats, perChat)
-	fmt.Fprintf(&b, "%-40s %9s %8s %7s %9s %9s %9s %11s %9s %12s\n", "bot", "updates/s", "answered", "replies", "p50", "p99", "peak RSS", "CPU/update", "polls/upd", "lost (of sent)")
+	fmt.Fprintf(&b, "%-40s %9s %8s %10s %9s %9s %9s %11s %9s %12s\n", "bot", "updates/s", "answered", "replies", "p50", "p99", "peak RSS", "CPU/update", "polls/upd", "lost (of sent)")
 	for _, r := range results {
 		lost := r.updates - r.answered
-		fmt.Fprintf(&b, "%-40s %9.0f %8d %7s %9s %9s %7.1fMB %11s %9.2f %5d (%.1f%%)\n", r.name, r.perSecond(), r.answered,
-			fmt.Sprintf("%d/%d", r.replies[0], r.replies[1]), r.p50.Round(10*time.Microsecond), r.p99.Round(10*time.Microsecond),
+		fmt.Fprintf(&b, "%-40s %9.0f %8d %10s %9s %9s %7.1fMB %11s %9.2f %5d (%.1f%%)\n", r.name, r.perSecond(), r.answered,
+			replySeq(r.replies), r.p50.Round(10*time.Microsecond), r.p99.Round(10*time.Microsecond),
 			float64(r.peakRSSKB)/1024, r.cpuPerUpdate().Round(time.Microsecond), float64(r.polls)/float64(max(r.answered, 1)),
 			lost, 100*float64(lost)/float64(max(r.updates, 1)))
 	}
-	if len(results) > 0 {
-		fmt.Fprintf(&b, "(replies: to a chat's first update / to each later one; an update counts as answered when all its replies arrived)\n")
+	if len(results) == len(runs) && len(runs) > 0 {
+		fmt.Fprintf(&b, "(replies: to a chat's 1st, 2nd, ... update, as calibrated; an update counts as answered when all its replies arrived)\n")
+		for _, r := range results {
+			if r.short > 0 {
+				fmt.Fprintf(&b, "(%s: %d updates got fewer replies than calibrated and counted as answered 1 s after their last one)\n", r.name, r.short)
+			}
+		}
 		fmt.Fprintf(&b, "ratio peerline/echo on /help (no failures): %.2f\n", results[0].perSecond()/results[2].perSecond())
 	}
 
 	if overload > 0 {
-		r := runOverload(t, bin, chats, time.Duration(overload)*time.Second)
+		r := runOverload(t, bin, time.Duration(overload)*time.Second)
 		b.WriteString(r)
 	}
 	t.Log(b.String())
@@ -150,12 +159,14 @@ type loadOptions struct {
 }
 
 // answers follows every chat's updates and the replies to them: an update is answered when all
-// its replies (as many as the calibration saw) have arrived.
+// its replies (as many as the calibration saw for that chat's nth update) have arrived.
 type answers struct {
 	mu       sync.Mutex
-	replies  [2]int
+	replies  []int
 	pending  map[int64][]pend
-	seen     map[int64]bool // chats that sent their first update
+	seen     map[int64]int // updates each chat sent
+	got      map[int64]int // replies each chat received
+	short    int           // updates answered with fewer replies than calibrated
 	lat      []time.Duration
 	answered atomic.Int64
 	lastAns  atomic.Int64
@@ -165,14 +176,21 @@ type answers struct {
 type pend struct {
 	sent time.Time
 	need int
+	last time.Time // when its latest reply came (zero: none yet)
 }
 
 func (a *answers) sent(chat int64, at time.Time) {
 	a.mu.Lock()
-	need := a.replies[1]
-	if !a.seen[chat] {
-		a.seen[chat] = true
-		need = a.replies[0]
+	need := a.replies[min(a.seen[chat], len(a.replies)-1)]
+	a.seen[chat]++
+	if need == 0 { // an update the bot answers with nothing is answered at once
+		a.lat = append(a.lat, 0)
+		a.mu.Unlock()
+		a.answered.Add(1)
+		if a.onDone != nil {
+			a.onDone(chat)
+		}
+		return
 	}
 	a.pending[chat] = append(a.pending[chat], pend{sent: at, need: need})
 	a.mu.Unlock()
@@ -180,12 +198,14 @@ func (a *answers) sent(chat int64, at time.Time) {
 
 func (a *answers) reply(chat int64, at time.Time) {
 	a.mu.Lock()
+	a.got[chat]++
 	q := a.pending[chat]
 	if len(q) == 0 {
 		a.mu.Unlock()
 		return // a repeat after a retry
 	}
 	q[0].need--
+	q[0].last = at
 	done := q[0].need <= 0
 	if done {
 		a.lat = append(a.lat, at.Sub(q[0].sent))
@@ -195,6 +215,30 @@ func (a *answers) reply(chat int64, at time.Time) {
 	if done {
 		a.answered.Add(1)
 		a.lastAns.Store(at.UnixNano())
+		if a.onDone != nil {
+			a.onDone(chat)
+		}
+	}
+}
+
+// settleShort counts as answered the updates that got some replies but fewer than calibrated
+// and nothing more for a second: the handlers sometimes answer a fast second message with one
+// reply instead of two (the live screen's message id not yet recorded, so nothing to edit).
+func (a *answers) settleShort(now time.Time) {
+	var done []int64
+	a.mu.Lock()
+	for chat, q := range a.pending {
+		if len(q) > 0 && !q[0].last.IsZero() && now.Sub(q[0].last) > time.Second {
+			a.lat = append(a.lat, q[0].last.Sub(q[0].sent))
+			a.pending[chat] = q[1:]
+			a.short++
+			done = append(done, chat)
+		}
+	}
+	a.mu.Unlock()
+	for _, chat := range done {
+		a.answered.Add(1)
+		a.lastAns.Store(now.UnixNano())
 		if a.onDone != nil {
 			a.onDone(chat)
 		}
@@ -217,7 +261,7 @@ func runLoad(t *testing.T, name string, bot func(string) *exec.Cmd, o loadOption
 		tracking atomic.Bool
 		polls    atomic.Int64
 	)
-	a := &answers{pending: map[int64][]pend{}, seen: map[int64]bool{}}
+	a := &answers{pending: map[int64][]pend{}, seen: map[int64]int{}, got: map[int64]int{}}
 	api := fakeapi.New(fakeapi.Options{Token: loadToken, Light: true, Seed: 7, Limits: o.limits, OnCall: func(c fakeapi.Call) {
 		if c.Method == "getUpdates" {
 			if tracking.Load() {
@@ -231,7 +275,10 @@ func runLoad(t *testing.T, name string, bot func(string) *exec.Cmd, o loadOption
 		if strings.HasPrefix(c.Params["reply_markup"], `{"keyboard"`) {
 			return // the 🆘 reply keyboard a chat gets with its first reply, not an answer
 		}
-		if c.Status != 200 {
+		// An edit refused because nothing changed ("message is not modified") is done too: the
+		// handlers edit the live screen when its message id is already recorded, and send it
+		// anew when not yet, which a closed loop makes a race.
+		if c.Status != 200 && !(c.Status == 400 && strings.HasPrefix(c.Method, "edit")) {
 			failed.Add(1)
 			return
 		}
@@ -255,7 +302,9 @@ func runLoad(t *testing.T, name string, bot func(string) *exec.Cmd, o loadOption
 	}
 	time.Sleep(300 * time.Millisecond) // its first long poll is open
 
-	// Calibration: one chat's first and second update, each answered when replies stop for 1 s.
+	// Calibration: one chat's updates, one by one, each answered when its replies stop for
+	// 300 ms: how many replies a chat's 1st, 2nd, ... update gets (the bot's answers depend on
+	// where the conversation is, and every chat walks the same path).
 	const calChat = 999_000_001
 	count := func() int64 {
 		if n, ok := perChat.Load(int64(calChat)); ok {
@@ -263,20 +312,21 @@ func runLoad(t *testing.T, name string, bot func(string) *exec.Cmd, o loadOption
 		}
 		return 0
 	}
+	a.replies = make([]int, max(o.perChat, 3))
 	for i := range a.replies {
 		before := count()
 		api.SendText(fakeapi.User{ID: calChat, FirstName: "p", LanguageCode: "uk"}, o.text)
 		last, stable := count(), time.Now()
-		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 			if n := count(); n != last {
 				last, stable = n, time.Now()
-			} else if n > before && time.Since(stable) > time.Second {
+			} else if (n > before && time.Since(stable) > 300*time.Millisecond) || time.Since(stable) > 2*time.Second {
 				break
 			}
 		}
 		a.replies[i] = int(last - before)
 	}
-	if a.replies[0] == 0 || a.replies[1] == 0 {
+	if a.replies[0] == 0 {
 		t.Fatalf("%s: calibration saw %v replies\n%s", name, a.replies, stderr.String())
 	}
 	if o.failRate > 0 {
@@ -345,6 +395,7 @@ func runLoad(t *testing.T, name string, bot func(string) *exec.Cmd, o loadOption
 		}
 		return int64(o.chats * o.perChat)
 	}
+	lastSettle := time.Now()
 wait:
 	for {
 		select {
@@ -358,6 +409,10 @@ wait:
 			break
 		}
 		time.Sleep(5 * time.Millisecond)
+		if now := time.Now(); now.Sub(lastSettle) > 100*time.Millisecond {
+			lastSettle = now
+			a.settleShort(now)
+		}
 	}
 	end := time.Unix(0, a.lastAns.Load())
 	close(done)
@@ -366,6 +421,9 @@ wait:
 	r := loadResult{name: name, updates: int(sentN.Load()), answered: int(a.answered.Load()), elapsed: end.Sub(start),
 		peakRSSKB: peakRSS(cmd.Process.Pid), cpu: cpuTime(cmd.Process.Pid) - cpu0, polls: polls.Load(),
 		failedCalls: failed.Load(), replies: a.replies}
+	a.mu.Lock()
+	r.short = a.short
+	a.mu.Unlock()
 	if o.metricsURL != "" {
 		r.metrics = scrape(o.metricsURL, "peerline_outbox_queued_peak", "peerline_backpressure_episodes_total", "peerline_outbox_drain_seconds")
 	}
@@ -385,6 +443,23 @@ wait:
 			}
 		}
 	}
+	if r.answered < r.updates || os.Getenv("PEERLINE_LOAD_LOG") != "" {
+		out := stderr.String()
+		if len(out) > 4000 {
+			out = out[len(out)-4000:]
+		}
+		a.mu.Lock()
+		waiting, shown := 0, 0
+		for chat, q := range a.pending {
+			waiting += len(q)
+			if len(q) > 0 && shown < 5 {
+				shown++
+				t.Logf("chat %d: sent %d updates, got %d replies, waiting for %d more", chat, a.seen[chat], a.got[chat], q[0].need)
+			}
+		}
+		a.mu.Unlock()
+		t.Logf("%s: %d updates not answered (%d waiting for replies, %d not fetched from the fake); the bot's log ends:\n%s", name, r.updates-r.answered, waiting, api.Pending(), out)
+	}
 	a.mu.Lock()
 	sort.Slice(a.lat, func(i, j int) bool { return a.lat[i] < a.lat[j] })
 	if n := len(a.lat); n > 0 {
@@ -396,7 +471,7 @@ wait:
 
 // runOverload sends plain text at ten times what Telegram lets the bot send, with the limits on
 // in the bot and the fake, for d, then lets the bot drain, and reports what it cost.
-func runOverload(t *testing.T, bin string, chats int, d time.Duration) string {
+func runOverload(t *testing.T, bin string, d time.Duration) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -404,14 +479,19 @@ func runOverload(t *testing.T, bin string, chats int, d time.Duration) string {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	cmd := func(api string) *exec.Cmd { return peerlineCmd(t, bin, api, "PEERLINE_HTTP="+addr) }
-	const replies = 2 // plain text: a short answer and the menu (the run prints what it saw)
+	cmd := func(api string) *exec.Cmd {
+		return peerlineCmd(t, bin, api, "PEERLINE_HTTP="+addr, "PEERLINE_LOG="+envStr("PEERLINE_LOAD_LOG", "warn"))
+	}
+	const replies = 2 // a new person's plain text: the answer, and the 🆘 keyboard message
 	rate := float64(10*telegramRate) / replies
+	// Every update comes from a new person (so each gets the same first answer, and a chat's
+	// replies cannot be mistaken for another update's).
+	chats := int(rate*d.Seconds()) + 1
 	r := runLoad(t, "overload", cmd, loadOptions{chats: chats, text: "hello there", limits: true, rate: rate, duration: d,
 		metricsURL: "http://" + addr + "/metrics"})
 	var b strings.Builder
-	fmt.Fprintf(&b, "\noverload: plain text at %.0f updates/s (%d× the %d messages/s Telegram allows, %d/%d replies per update) for %s, limits on, then the drain\n",
-		rate, 10, telegramRate, r.replies[0], r.replies[1], d)
+	fmt.Fprintf(&b, "\noverload: plain text from new people at %.0f updates/s (%d× the %d messages/s Telegram allows: a new person gets %d messages, %d of them counted as the answer) for %s, limits on, then the drain\n",
+		rate, 10, telegramRate, replies, r.replies[0], d)
 	fmt.Fprintf(&b, "  updates sent %d, answered %d (%s), everything answered after %s\n", r.updates, r.answered,
 		map[bool]string{true: "all", false: "NOT ALL"}[r.answered == r.updates], r.elapsed.Round(time.Second))
 	fmt.Fprintf(&b, "  peak RSS %.1f MB, database %.1f MB, CPU %s per update\n", float64(r.peakRSSKB)/1024, float64(r.dbBytes)/(1<<20), r.cpuPerUpdate().Round(time.Microsecond))
@@ -421,6 +501,24 @@ func runOverload(t *testing.T, bin string, chats int, d time.Duration) string {
 		fmt.Fprintf(&b, "  %s\n", r.metrics)
 	}
 	return b.String()
+}
+
+// replySeq shows a reply-count sequence compactly: "2 1×29".
+func replySeq(r []int) string {
+	var parts []string
+	for i := 0; i < len(r); {
+		j := i
+		for j < len(r) && r[j] == r[i] {
+			j++
+		}
+		if j-i == 1 {
+			parts = append(parts, strconv.Itoa(r[i]))
+		} else {
+			parts = append(parts, fmt.Sprintf("%d×%d", r[i], j-i))
+		}
+		i = j
+	}
+	return strings.Join(parts, " ")
 }
 
 // scrape fetches a Prometheus text page and returns the named metrics as "name value" pairs.
@@ -486,6 +584,13 @@ func buildPeerline(t *testing.T) string {
 		t.Fatalf("build: %v\n%s", err, b)
 	}
 	return out
+}
+
+func envStr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
 }
 
 func envInt(name string, def int) int {

@@ -26,7 +26,7 @@ type Limits struct {
 // TelegramLimits are the default limits.
 func TelegramLimits() Limits {
 	return Limits{
-		Global:  Rate{PerSecond: 25, Burst: 5},        // ≤ 30 in any second
+		Global:  Rate{PerSecond: 25, Burst: 3},        // ≤ 28 in any second: room for network jitter under 30
 		Private: Rate{PerSecond: 1, Burst: 3},         // ≈ 1/s with short bursts
 		Group:   Rate{PerSecond: 18.0 / 60, Burst: 2}, // ≤ 20 in any minute
 	}

@@ -68,6 +68,7 @@ type outbox struct {
 	held      int
 	rate      rateMeter
 	pressure  chan struct{} // non-nil while backpressure is on; closed when it ends
+	settledCh chan struct{} // made by a waiter in settled, closed when a call settles
 	lastSweep time.Time
 	wake      chan struct{}
 	drained   chan struct{} // closed and replaced when the outbox becomes empty
@@ -749,9 +750,14 @@ func (o *outbox) remove(q []item, drop func(item) bool) []item {
 	return keep
 }
 
-// afterSettle updates gauges, backpressure and wakes Drain waiters. Called with mu held.
+// afterSettle updates gauges, backpressure and wakes Drain and settled waiters. Called with mu
+// held.
 func (o *outbox) afterSettle(now time.Time) {
 	o.checkPressure(now)
+	if o.settledCh != nil {
+		close(o.settledCh)
+		o.settledCh = nil
+	}
 	if o.queued == 0 && o.busy == 0 {
 		close(o.drained)
 		o.drained = make(chan struct{})
@@ -782,17 +788,29 @@ func (o *outbox) checkPressure(now time.Time) {
 	}
 }
 
-// headroom is how many more calls fit in the backlog before backpressure starts.
+// headroom is how many more calls the poll loop should let in: it fills the backlog to three
+// quarters of the backpressure limit, so that backpressure itself is left for surprises (a burst
+// of long answers, Telegram slowing down) instead of turning on and off at every poll.
 func (o *outbox) headroom() int {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	return int(o.backlogLimit(o.rate.perSecond(o.clock()))) - o.queued
+	return int(o.backlogLimit(o.rate.perSecond(o.clock()))*3/4) - o.queued
 }
 
 // backlogLimit is the backlog over which backpressure starts: what the outbox sends in maxDrain
 // at rate, and at least minBacklog.
 func (o *outbox) backlogLimit(rate float64) float64 {
 	return max(float64(o.minBacklog), rate*o.maxDrain.Seconds())
+}
+
+// settled returns a channel closed when the next call settles (the backlog shrinks).
+func (o *outbox) settled() <-chan struct{} {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.settledCh == nil {
+		o.settledCh = make(chan struct{})
+	}
+	return o.settledCh
 }
 
 // pressured returns a channel that is closed when backpressure ends, or nil if it is off.

@@ -17,6 +17,7 @@ import (
 	"regexp"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -102,6 +103,18 @@ type Bot struct {
 	once  sync.Once
 	flood *flood
 	raw   rawTable // fields tgbotapi drops, by update id (raw_consult.go)
+	// callsMade counts the calls handled updates enqueued, for callsPerUpdate.
+	callsMade atomic.Int64
+}
+
+// callsPerUpdate is how many outgoing calls an update has made on average (2 until there is a
+// measure; at least 1).
+func (b *Bot) callsPerUpdate() float64 {
+	n := b.metrics.UpdatesHandled.Load()
+	if n < 20 {
+		return 2
+	}
+	return max(1, float64(b.callsMade.Load())/float64(n))
 }
 
 // New returns a runtime; Run starts it.
@@ -361,21 +374,22 @@ func (b *Bot) poll(ctx context.Context) error {
 				timeout = 0
 			}
 		}
-		// Ask for no more than the outbox has room for, counting about two calls for each
-		// update, in hand or new, so that one answer cannot push the backlog far past the
-		// backpressure limit.
+		// Ask for no more than the outbox has room for, counting the calls an update has made
+		// on average, for each update in hand or new, so that one answer cannot push the
+		// backlog far past the backpressure limit.
 		limit := b.cfg.PollLimit
-		if room := b.outbox.headroom()/2 - inflight; inflight+room < limit {
-			if room < 1 && inflight > 0 {
-				select { // the updates in hand fill the room: wait for one to finish
+		if room := int(float64(b.outbox.headroom())/b.callsPerUpdate()) - inflight; inflight+room < limit {
+			if room < 1 {
+				select { // no room: wait for an update in hand to finish or the outbox to send
 				case <-changed:
-				case <-time.After(pollPause):
+				case <-b.outbox.settled():
+				case <-time.After(time.Second): // the rate, and so the room, also moves with time
 				case <-ctx.Done():
 					return nil
 				}
 				continue
 			}
-			limit = inflight + max(room, 1)
+			limit = inflight + room
 		}
 		updates, err := b.getUpdates(ctx, offset, timeout, limit)
 		if err != nil {
@@ -532,6 +546,7 @@ func (b *Bot) handleUpdate(u *tgbotapi.Update) {
 				b.metrics.UpdatesSkipped.Add(1)
 			} else {
 				b.metrics.UpdatesHandled.Add(1)
+				b.callsMade.Add(int64(len(calls)))
 				for _, chat := range forgotten {
 					b.outbox.dropChat(chat, firstID(calls))
 				}

@@ -136,7 +136,8 @@ func (a *App) humanitarianFor(need string) bot.HandlerFunc {
 }
 
 // nonText answers a photo, voice message, sticker or file: outside a form, what the bot can do
-// with it (pass it to a consultant when the handoff is on); in a form, the question again.
+// with it (pass it to a consultant when the handoff is on); in a form, the question again. A
+// location or a contact is never offered to a consultant from here (relay.go).
 func (a *App) nonText(c *bot.Ctx) (bot.Next, error) {
 	if c.Conv != "" {
 		c.Reply(a.t(c, "ux_media_in_form"), nil)
@@ -151,8 +152,8 @@ func (a *App) nonText(c *bot.Ctx) (bot.Next, error) {
 		a.showLanguagePicker(c)
 		return bot.Goto(stateOnboardLang), nil
 	}
-	if sharedLocation(c) {
-		return a.locationOutsideCase(c) // qa.go
+	if contact, ok := revealing(c); ok {
+		return a.keptHere(c, contact) // never offered to a consultant from here (relay.go)
 	}
 	if a.handoffOn(c) {
 		c.Reply(a.t(c, "ux_media_handoff"), bot.Keyboard{

@@ -51,26 +51,6 @@ func (a *App) typedCountry(c *bot.Ctx) (bot.Next, error) {
 	return a.settingsCountry(c)
 }
 
-// sharedLocation reports a message that shares a location (or a venue).
-func sharedLocation(c *bot.Ctx) bool {
-	m := c.Update.Message
-	return m != nil && (m.Location != nil || m.Venue != nil)
-}
-
-// locationOutsideCase answers a location sent outside a conversation with a consultant: the bot
-// neither reads nor passes it on (in a case it goes on only after a warning and a confirmation,
-// consult.go), and says how to find services by region or city instead. The consultant button,
-// if offered, opens a case without the location.
-func (a *App) locationOutsideCase(c *bot.Ctx) (bot.Next, error) {
-	var kb bot.Keyboard
-	if a.handoffOn(c) {
-		kb = append(kb, bot.Row(a.askButton(c, "gen")))
-	}
-	kb = append(kb, bot.Row(bot.Btn(a.t(c, "btn_to_menu"), "menu")))
-	c.Reply(a.t(c, "qa_location"), kb)
-	return bot.Stay(), nil
-}
-
 // cancelNothing answers /cancel with no form in progress: "nothing you filled in was kept"
 // would be about nothing. In a conversation with a consultant, /cancel does not end it (/end
 // does), so the person is told where they are and offered the End button; otherwise the menu.

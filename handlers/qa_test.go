@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"github.com/ehra/peerline/bot/fakeapi"
 	"github.com/ehra/peerline/store"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -309,31 +308,6 @@ func TestQA_FirstMessageMediaStartsOnboarding(t *testing.T) {
 				}
 			})
 		}
-	}
-}
-
-// TestQA_LocationOutsideACaseIsNotPassedOn: a location sent outside a conversation with a
-// consultant is not offered to be passed on as "a photo or a file" (inside a case it goes on only
-// after a warning and a confirmation); the bot says it does not read it and how to find services
-// by region or city, and the consultant button it offers does not carry the location.
-func TestQA_LocationOutsideACaseIsNotPassedOn(t *testing.T) {
-	for i, lang := range qaLangs {
-		t.Run(lang, func(t *testing.T) {
-			h := handlerstest.Start(t, handlerstest.Options{Handoff: true})
-			p := h.Person(int64(8000+i), lang)
-			onboard(p, lang)
-			loc := h.API.SendLocation(p.U, 50.45, 30.52)
-			h.Settle()
-			if got := p.Last().HTML; got != h.T(lang, "qa_location") {
-				t.Errorf("location: got %q, want qa_location", got)
-			}
-			if p.HasButton("ask:msg:" + strconv.Itoa(loc.ID)) {
-				t.Error("the location is offered to be passed on")
-			}
-			if !p.HasButton("ask:gen") {
-				t.Errorf("no way to a consultant without the location: %v", p.Buttons())
-			}
-		})
 	}
 }
 
