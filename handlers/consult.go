@@ -327,6 +327,10 @@ func (a *App) ask(c *bot.Ctx) (bot.Next, error) {
 	if !a.handoffOn(c) {
 		return a.stale(c)
 	}
+	if fresh, err := a.notOnboarded(c); fresh || err != nil {
+		c.ShowAsNew()
+		return a.beginOnboarding(c, err) // the privacy promise before anything reaches a consultant (qa.go)
+	}
 	if code := c.Tx.PersonBlocked(c.ChatID); code != "" {
 		c.Answer("")
 		c.Reply(a.t(c, "consult_blocked_person"), nil)

@@ -143,6 +143,11 @@ func (a *App) nonText(c *bot.Ctx) (bot.Next, error) {
 		c.Reply(a.t(c, "ux_media_in_form"), nil)
 		return a.reprompt(c)
 	}
+	if fresh, err := a.notOnboarded(c); fresh || err != nil {
+		// A first message that is a photo or a voice message: the language and the privacy
+		// promise first, as for a first text — nothing is offered to a consultant before that.
+		return a.beginOnboarding(c, err) // qa.go
+	}
 	if contact, ok := revealing(c); ok {
 		return a.keptHere(c, contact) // never offered to a consultant from here (relay.go)
 	}

@@ -21,6 +21,10 @@ import (
 
 func screenRef(chatID int64) string { return "scr:" + strconv.FormatInt(chatID, 10) }
 
+// keyReasked in a conversation's data marks a step whose question already carries a re-ask
+// notice.
+const keyReasked = "_reasked"
+
 // reaskNotice is a context key: the step is being asked again, with this notice on top.
 type reaskNotice struct{}
 
@@ -41,6 +45,10 @@ func (a *App) showStep(c *bot.Ctx, text string, kb bot.Keyboard) {
 		c.Show(text, kb)
 		return
 	}
+	notice, reasking := c.Value(reaskNotice{}).(string)
+	if !reasking && c.ConvData != nil {
+		delete(c.ConvData, keyReasked) // a new step is shown without a notice
+	}
 	if c.WillEdit() {
 		if prev := a.liveScreen(c); prev != 0 && prev != c.MessageID {
 			c.EditKeyboard(c.ChatID, prev, nil) // an older message's button opened a step
@@ -52,9 +60,19 @@ func (a *App) showStep(c *bot.Ctx, text string, kb bot.Keyboard) {
 		return
 	}
 	prev := a.liveScreen(c)
-	if notice, ok := c.Value(reaskNotice{}).(string); ok && prev != 0 {
-		c.Edit(c.ChatID, prev, notice+"\n\n"+text, kb)
-		return
+	if reasking && prev != 0 {
+		text = notice + "\n\n" + text
+		// Edit only the question right above what the person typed (message ids are shared by
+		// both sides of a private chat), and only once: an edit of a message scrolled away behind
+		// a card, or of one already carrying the notice, shows the person nothing.
+		first := c.ConvData == nil || c.ConvData[keyReasked] == ""
+		if c.ConvData != nil {
+			c.ConvData[keyReasked] = "1"
+		}
+		if first && prev == c.MessageID-1 {
+			c.Edit(c.ChatID, prev, text, kb)
+			return
+		}
 	}
 	a.sendStep(c, text, kb)
 }
@@ -68,8 +86,8 @@ func (a *App) sendStep(c *bot.Ctx, text string, kb bot.Keyboard) {
 	c.Send(bot.Message{Text: text, Keyboard: kb, Ref: screenRef(c.ChatID)})
 }
 
-// reask asks the current step again after a typed answer it cannot take: the question on
-// screen is edited to carry notice (or, if it is not known, notice and the question are sent).
+// reask asks the current step again after a typed answer it cannot take: the question right
+// above the answer is edited to carry notice; otherwise notice and the question are sent anew.
 func (a *App) reask(c *bot.Ctx, notice string, ask func()) {
 	if a.liveScreen(c) == 0 {
 		c.Reply(notice, nil)
