@@ -238,7 +238,7 @@ func (a *App) directoryApply(c *bot.Ctx) (bot.Next, error) {
 		return bot.Stay(), err
 	}
 	c.Tx.AfterCommit(func() { a.dirs.current.Store(fresh) })
-	c.Show(a.t(c, "admin_dir_applied", map[string]any{"N": n}), bot.Keyboard{a.adminBack(c)})
+	c.Show(a.loc.N(c.Lang, "admin_dir_applied", n, nil), bot.Keyboard{a.adminBack(c)})
 	return bot.End(), nil
 }
 
