@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/ehra/peerline/bot"
 	"github.com/ehra/peerline/content"
@@ -60,18 +61,33 @@ func nowLines(text string, n, max int) []string {
 			h, r = []rune(strings.TrimRight(cut, " ,;:—-")+"…"), nil
 		}
 		if room := max - len(h); len(r) > room {
-			cut := ""
-			if room > 0 {
-				cut = string(r[:room])
-				if i := strings.LastIndex(cut, " "); i >= 0 {
-					cut = cut[:i]
-				}
+			// Never cut a sentence in half (half a sentence about a rule can say the opposite of
+			// the whole): keep the first sentence if it fits, else the heading alone.
+			end := firstSentenceEnd(r)
+			if end > 0 && end <= room {
+				r = r[:end]
+			} else {
+				r = nil
 			}
-			r = []rune(strings.TrimRight(cut, " ,;:—-") + "…")
 		}
 		out = append(out, strings.TrimSpace("<b>"+html.EscapeString(string(h))+"</b> "+html.EscapeString(string(r))))
 	}
 	return out
+}
+
+// firstSentenceEnd is the length of the first sentence of r (through its full stop, question or
+// exclamation mark followed by the end, or by a space and a capital letter — so "2022 г. для"
+// is no end), or 0 if r has no sentence end.
+func firstSentenceEnd(r []rune) int {
+	for i, x := range r {
+		if x != '.' && x != '!' && x != '?' {
+			continue
+		}
+		if i+1 == len(r) || (i+2 < len(r) && r[i+1] == ' ' && unicode.IsUpper(r[i+2])) {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 // intakeResult ends the questions: the short answer, as the live screen, in the result state.
