@@ -24,13 +24,32 @@ func screenRef(chatID int64) string { return "scr:" + strconv.FormatInt(chatID, 
 // reaskNotice is a context key: the step is being asked again, with this notice on top.
 type reaskNotice struct{}
 
-// liveScreen returns the live screen's message id, 0 if unknown.
+// liveScreen returns the live screen's message id, 0 if unknown — or not known yet: a screen
+// sent as a new message is on its way until the outbox records its id (see screenPending).
 func (a *App) liveScreen(c *bot.Ctx) int {
 	r, found, err := c.Tx.Ref(screenRef(c.ChatID))
 	if err != nil || !found || r.ChatID != c.ChatID {
 		return 0
 	}
 	return r.MessageID
+}
+
+// screenPending reports whether the live screen was sent as a new message that Telegram has not
+// accepted yet (a quick second message is handled meanwhile): it cannot be edited yet, and its
+// buttons come off through a call that reads its id when its turn comes (EditKeyboardOf).
+func (a *App) screenPending(c *bot.Ctx) bool {
+	r, found, err := c.Tx.Ref(screenRef(c.ChatID))
+	return err == nil && found && r.ChatID == c.ChatID && r.MessageID == 0 && r.Fail == 0
+}
+
+// dropOldScreen takes the buttons off the live screen (other than the message keep), whether its
+// id is recorded or it is still on its way.
+func (a *App) dropOldScreen(c *bot.Ctx, keep int) {
+	if prev := a.liveScreen(c); prev != 0 && prev != keep {
+		c.EditKeyboard(c.ChatID, prev, nil)
+	} else if a.screenPending(c) {
+		c.EditKeyboardOf(c.ChatID, screenRef(c.ChatID), nil)
+	}
 }
 
 // showStep shows a menu or form step as the live screen: edits the pressed message (and records
@@ -41,10 +60,15 @@ func (a *App) showStep(c *bot.Ctx, text string, kb bot.Keyboard) {
 		c.Show(text, kb)
 		return
 	}
+	if c.WillEdit() && a.screenPending(c) {
+		// The live screen is still on its way: its id, recorded when it is delivered, would
+		// overwrite the pressed message's. The pressed message loses its buttons and the step
+		// comes as a new message.
+		c.EditKeyboard(c.ChatID, c.MessageID, nil)
+		c.ShowAsNew()
+	}
 	if c.WillEdit() {
-		if prev := a.liveScreen(c); prev != 0 && prev != c.MessageID {
-			c.EditKeyboard(c.ChatID, prev, nil) // an older message's button opened a step
-		}
+		a.dropOldScreen(c, c.MessageID) // an older message's button opened a step
 		c.Show(text, kb)
 		if err := c.Tx.SetRef(screenRef(c.ChatID), store.MessageRef{ChatID: c.ChatID, MessageID: c.MessageID, At: c.Now.Unix()}); err != nil {
 			a.log.Warn("screen ref", "err", err)
@@ -62,10 +86,13 @@ func (a *App) showStep(c *bot.Ctx, text string, kb bot.Keyboard) {
 // sendStep sends a menu or form step as a new message, the new live screen, and takes the
 // buttons off the previous one.
 func (a *App) sendStep(c *bot.Ctx, text string, kb bot.Keyboard) {
-	if prev := a.liveScreen(c); prev != 0 {
-		c.EditKeyboard(c.ChatID, prev, nil)
-	}
+	a.dropOldScreen(c, 0)
 	c.Send(bot.Message{Text: text, Keyboard: kb, Ref: screenRef(c.ChatID)})
+	// On its way: until the outbox records its id, the next steps neither edit it nor an older
+	// screen (a re-ask answers with a new message instead).
+	if err := c.Tx.SetRef(screenRef(c.ChatID), store.MessageRef{ChatID: c.ChatID, At: c.Now.Unix()}); err != nil {
+		a.log.Warn("screen ref", "err", err)
+	}
 }
 
 // reask asks the current step again after a typed answer it cannot take: the question on
