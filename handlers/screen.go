@@ -14,41 +14,73 @@ import (
 // the question already on screen instead of piling up copies; a press on an old message gets a
 // toast and nothing else when the current step is already on screen (stale in start.go).
 //
-// Where the live screen is, is a message ref (store/refs.go) named per chat; the outbox records
-// it when a screen sent as a new message is delivered, and a screen shown by editing the pressed
-// message is recorded at once. Cards and notices (c.Show, c.Reply) do not move it, so a form
-// question stays live above an overdose card opened in the middle of the form.
+// Where the live screen is, is a message ref (store/refs.go) named per chat, written only by
+// handlers: the pressed message when a screen is shown by editing it, or the number n of the
+// screen sent as a new message. Screen n's own ref (scr:<chat>:<n>) is recorded by the outbox
+// when Telegram accepts it; until then the screen is on its way — a quick second message is
+// handled meanwhile — and is neither edited nor taken for an older one: a re-ask answers with a
+// new message, and the next step takes its buttons off by a call that reads its id when its turn
+// comes (the chat's calls go in order). Cards and notices (c.Show, c.Reply) do not move the live
+// screen, so a form question stays live above an overdose card opened in the middle of the form.
 
 func screenRef(chatID int64) string { return "scr:" + strconv.FormatInt(chatID, 10) }
+
+// sentScreenRef names the ref of the chat's nth screen sent as a new message.
+func sentScreenRef(chatID, n int64) string { return screenRef(chatID) + ":" + strconv.FormatInt(n, 10) }
 
 // reaskNotice is a context key: the step is being asked again, with this notice on top.
 type reaskNotice struct{}
 
-// liveScreen returns the live screen's message id, 0 if unknown — or not known yet: a screen
-// sent as a new message is on its way until the outbox records its id (see screenPending).
-func (a *App) liveScreen(c *bot.Ctx) int {
+// screen reads where the live screen is: its message id when known, or pending when it was sent
+// as a new message Telegram has not accepted yet; seq is the number of the last screen sent.
+func (a *App) screen(c *bot.Ctx) (id int, pending bool, seq int64) {
 	r, found, err := c.Tx.Ref(screenRef(c.ChatID))
 	if err != nil || !found || r.ChatID != c.ChatID {
-		return 0
+		return 0, false, 0
 	}
-	return r.MessageID
+	if r.MessageID != 0 || r.Seq == 0 {
+		return r.MessageID, false, r.Seq // an edited message (or a ref from before screens were numbered)
+	}
+	s, found, err := c.Tx.Ref(sentScreenRef(c.ChatID, r.Seq))
+	switch {
+	case err != nil:
+		return 0, false, r.Seq
+	case !found:
+		return 0, true, r.Seq
+	case s.Fail != 0 || s.MessageID == 0:
+		return 0, false, r.Seq // refused: there is no screen
+	}
+	return s.MessageID, false, r.Seq
 }
 
-// screenPending reports whether the live screen was sent as a new message that Telegram has not
-// accepted yet (a quick second message is handled meanwhile): it cannot be edited yet, and its
-// buttons come off through a call that reads its id when its turn comes (EditKeyboardOf).
-func (a *App) screenPending(c *bot.Ctx) bool {
-	r, found, err := c.Tx.Ref(screenRef(c.ChatID))
-	return err == nil && found && r.ChatID == c.ChatID && r.MessageID == 0 && r.Fail == 0
+// liveScreen returns the live screen's message id, 0 if unknown or still on its way.
+func (a *App) liveScreen(c *bot.Ctx) int {
+	id, _, _ := a.screen(c)
+	return id
+}
+
+// setScreen records the live screen: the message id (edited in place), or the number of the
+// screen just sent. The previous numbered screen's ref is dropped once the one after it is
+// known to be delivered (every call enqueued before it, among them the one that read it, has
+// gone by then).
+func (a *App) setScreen(c *bot.Ctx, id int, seq int64) {
+	if err := c.Tx.SetRef(screenRef(c.ChatID), store.MessageRef{ChatID: c.ChatID, MessageID: id, Seq: seq, At: c.Now.Unix()}); err != nil {
+		a.log.Warn("screen ref", "err", err)
+	}
 }
 
 // dropOldScreen takes the buttons off the live screen (other than the message keep), whether its
-// id is recorded or it is still on its way.
+// id is known or it is still on its way, and forgets the numbered refs no call can need any more.
 func (a *App) dropOldScreen(c *bot.Ctx, keep int) {
-	if prev := a.liveScreen(c); prev != 0 && prev != keep {
+	prev, pending, seq := a.screen(c)
+	switch {
+	case prev != 0 && prev != keep:
 		c.EditKeyboard(c.ChatID, prev, nil)
-	} else if a.screenPending(c) {
-		c.EditKeyboardOf(c.ChatID, screenRef(c.ChatID), nil)
+	case pending:
+		c.EditKeyboardOf(c.ChatID, sentScreenRef(c.ChatID, seq), nil)
+	}
+	if seq > 1 && !pending {
+		_ = c.Tx.DeleteRef(sentScreenRef(c.ChatID, seq-1))
 	}
 }
 
@@ -60,19 +92,17 @@ func (a *App) showStep(c *bot.Ctx, text string, kb bot.Keyboard) {
 		c.Show(text, kb)
 		return
 	}
-	if c.WillEdit() && a.screenPending(c) {
-		// The live screen is still on its way: its id, recorded when it is delivered, would
-		// overwrite the pressed message's. The pressed message loses its buttons and the step
-		// comes as a new message.
+	_, pending, seq := a.screen(c)
+	if c.WillEdit() && pending {
+		// The live screen is still on its way: the pressed message loses its buttons and the
+		// step comes as a new message, below the one on its way.
 		c.EditKeyboard(c.ChatID, c.MessageID, nil)
 		c.ShowAsNew()
 	}
 	if c.WillEdit() {
 		a.dropOldScreen(c, c.MessageID) // an older message's button opened a step
 		c.Show(text, kb)
-		if err := c.Tx.SetRef(screenRef(c.ChatID), store.MessageRef{ChatID: c.ChatID, MessageID: c.MessageID, At: c.Now.Unix()}); err != nil {
-			a.log.Warn("screen ref", "err", err)
-		}
+		a.setScreen(c, c.MessageID, seq)
 		return
 	}
 	prev := a.liveScreen(c)
@@ -86,17 +116,15 @@ func (a *App) showStep(c *bot.Ctx, text string, kb bot.Keyboard) {
 // sendStep sends a menu or form step as a new message, the new live screen, and takes the
 // buttons off the previous one.
 func (a *App) sendStep(c *bot.Ctx, text string, kb bot.Keyboard) {
+	_, _, seq := a.screen(c)
 	a.dropOldScreen(c, 0)
-	c.Send(bot.Message{Text: text, Keyboard: kb, Ref: screenRef(c.ChatID)})
-	// On its way: until the outbox records its id, the next steps neither edit it nor an older
-	// screen (a re-ask answers with a new message instead).
-	if err := c.Tx.SetRef(screenRef(c.ChatID), store.MessageRef{ChatID: c.ChatID, At: c.Now.Unix()}); err != nil {
-		a.log.Warn("screen ref", "err", err)
-	}
+	c.Send(bot.Message{Text: text, Keyboard: kb, Ref: sentScreenRef(c.ChatID, seq+1)})
+	a.setScreen(c, 0, seq+1)
 }
 
 // reask asks the current step again after a typed answer it cannot take: the question on
-// screen is edited to carry notice (or, if it is not known, notice and the question are sent).
+// screen is edited to carry notice (or, if it is not known — not yet delivered, say — notice and
+// the question are sent).
 func (a *App) reask(c *bot.Ctx, notice string, ask func()) {
 	if a.liveScreen(c) == 0 {
 		c.Reply(notice, nil)
