@@ -146,6 +146,16 @@ func (o *Out) EditPost(chat string, messageID int, media bool, text, entities st
 	o.add(ChatLane(chat), true, method, p, "", false)
 }
 
+// EditPostKeyboard replaces (or, with nil, removes) the inline keyboard of a message in a chat
+// named by chat_id (@username or numeric id); the text is left alone.
+func (o *Out) EditPostKeyboard(chat string, messageID int, kb Keyboard) {
+	if kb == nil {
+		kb = Keyboard{}
+	}
+	o.add(ChatLane(chat), true, "editMessageReplyMarkup", map[string]string{
+		"chat_id": chat, "message_id": strconv.Itoa(messageID), "reply_markup": kb.json()}, "", false)
+}
+
 // DeleteIn deletes a message in a chat named by chat_id (@username or numeric id).
 func (o *Out) DeleteIn(chat string, messageID int) {
 	o.add(ChatLane(chat), true, "deleteMessage", map[string]string{"chat_id": chat, "message_id": strconv.Itoa(messageID)}, "", false)

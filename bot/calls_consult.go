@@ -178,8 +178,9 @@ func (o *Out) React(chatID int64, messageID int, emoji string) {
 }
 
 // EditCopy relays an edit: the copy's text (or caption) becomes the edited message's, with its
-// entities as Telegram sent them (entities JSON; "" for none).
-func (o *Out) EditCopy(chatID int64, messageID int, text, entities string, caption bool) {
+// entities as Telegram sent them (entities JSON; "" for none). kb is the copy's inline keyboard,
+// which an edit without it would remove (nil: none).
+func (o *Out) EditCopy(chatID int64, messageID int, text, entities string, caption bool, kb Keyboard) {
 	chatID, group := o.target(chatID)
 	p := map[string]string{
 		"chat_id":    strconv.FormatInt(chatID, 10),
@@ -197,6 +198,9 @@ func (o *Out) EditCopy(chatID int64, messageID int, text, entities string, capti
 		if entities != "" {
 			p["entities"] = entities
 		}
+	}
+	if kb != nil {
+		p["reply_markup"] = kb.json()
 	}
 	o.add(chatID, group, method, p, "", false)
 }

@@ -76,7 +76,7 @@ func (a *App) postNew(c *bot.Ctx) (bot.Next, error) {
 
 func (a *App) askVersion(c *bot.Ctx, lang string) (bot.Next, error) {
 	c.ConvData["what"] = "v:" + lang
-	c.Show(a.t(c, "admin_post_send", map[string]any{"Lang": a.loc.T(lang, "lang_name")}),
+	c.Show(a.t(c, "admin_post_send", map[string]any{"Lang": a.t(c, "admin2_lang_in_"+lang)}),
 		bot.Keyboard{bot.Row(bot.Btn(a.t(c, "admin_btn_back_editor"), "pd:ed"))})
 	return bot.Goto(statePost), nil
 }
@@ -250,8 +250,47 @@ func (a *App) takeButton(c *bot.Ctx, p store.Post) (bot.Next, error) {
 	if _, err := a.savePost(c, p); err != nil {
 		return bot.Stay(), err
 	}
+	if err := a.buttonsChanged(c, p, "link button added"); err != nil {
+		return bot.Stay(), err
+	}
 	c.ConvData["what"] = ""
 	return a.postEditor(c)
+}
+
+// buttonsChanged brings a published post's messages in every language up to date with its
+// link buttons (which all versions share: one change edits all versions at once), audits the
+// change and tells the admin how many messages were edited. Albums carry no buttons (Telegram
+// cannot attach them to a media group), so they are left alone.
+func (a *App) buttonsChanged(c *bot.Ctx, p store.Post, what string) error {
+	if p.State == store.PostDraft {
+		return nil
+	}
+	runs, err := c.Tx.PostRuns(p.ID)
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, r := range runs {
+		if r.Deleted || p.Versions[r.Lang].Kind == "album" {
+			continue
+		}
+		ref, found, err := c.Tx.Ref(r.Ref)
+		if err != nil {
+			return err
+		}
+		if !found || !ref.Sent() {
+			continue
+		}
+		c.EditPostKeyboard(r.Chat, ref.MessageID, a.postKeyboard(p, r.Lang))
+		n++
+	}
+	if err := a.audit(c, "post.buttons", fmt.Sprintf("post #%d: %s, %d published message(s) edited", p.ID, what, n)); err != nil {
+		return err
+	}
+	if n > 0 {
+		c.Reply(a.t(c, "admin_post_edited", map[string]any{"N": n}), nil)
+	}
+	return nil
 }
 
 // postKeyboard is the post's link buttons in lang (nil if none).
@@ -328,6 +367,9 @@ func (a *App) postEditor(c *bot.Ctx) (bot.Next, error) {
 	b.WriteString("\n" + a.t(c, "admin_post_buttons", map[string]any{"N": len(p.Buttons)}))
 	for _, btn := range p.Buttons {
 		b.WriteString("\n  🔗 " + esc(btn.Labels[c.Lang]) + " → " + esc(btn.URL))
+	}
+	if note := a.albumButtonsNote(c, p); note != "" {
+		b.WriteString("\n" + note)
 	}
 	b.WriteString("\n" + a.t(c, "admin_post_channels") + " ")
 	if len(a.adm.channels) == 0 {
@@ -409,6 +451,13 @@ func (a *App) postButton(c *bot.Ctx) (bot.Next, error) {
 		return bot.Stay(), nil
 	case arg == "btnclr":
 		p.Buttons = nil
+		if _, err := a.savePost(c, p); err != nil {
+			return bot.Stay(), err
+		}
+		if err := a.buttonsChanged(c, p, "link buttons removed"); err != nil {
+			return bot.Stay(), err
+		}
+		return a.postEditor(c)
 	case strings.HasPrefix(arg, "o:"):
 		switch strings.TrimPrefix(arg, "o:") {
 		case "pin":
@@ -500,6 +549,9 @@ func (a *App) postPreview(c *bot.Ctx, p store.Post) (bot.Next, error) {
 	}
 	if held {
 		b.WriteString("\n" + a.t(c, "admin_preview_held"))
+	}
+	if note := a.albumButtonsNote(c, p); note != "" {
+		b.WriteString("\n" + note)
 	}
 	kb := bot.Keyboard{}
 	if len(ts) > 0 && p.State == store.PostDraft {
@@ -737,4 +789,22 @@ func (a *App) cronNext(p store.Post, t time.Time, runs int) (time.Time, bool) {
 		return next, true
 	}
 	return time.Time{}, false
+}
+
+// albumButtonsNote says, when the post has link buttons, which versions are albums and so go
+// out without them (Telegram cannot attach buttons to a media group); "" otherwise.
+func (a *App) albumButtonsNote(c *bot.Ctx, p store.Post) string {
+	if len(p.Buttons) == 0 {
+		return ""
+	}
+	var langs []string
+	for _, lang := range locales.Langs {
+		if v, ok := p.Versions[lang]; ok && v.Kind == "album" {
+			langs = append(langs, a.loc.T(lang, "lang_name"))
+		}
+	}
+	if len(langs) == 0 {
+		return ""
+	}
+	return a.t(c, "admin2_album_no_buttons", map[string]any{"Langs": esc(strings.Join(langs, ", "))})
 }

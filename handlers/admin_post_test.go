@@ -456,6 +456,16 @@ func TestPost_EditAndDeletePublished(t *testing.T) {
 	ad.Send("/scheduled")
 	ad.Press("ps:o:1")
 	ad.Press("ps:del:1")
+	// The first tap only asks: nothing is deleted yet.
+	for _, ch := range []int64{chanUK, chanRU, chanEN} {
+		if left := h.API.BotMessages(ch); len(left) != 1 {
+			t.Errorf("channel %d: %d messages after the first tap, want 1 (deletion is confirmed first)", ch, len(left))
+		}
+	}
+	if !ad.HasButton("ps:dely:1") {
+		t.Fatalf("no confirmation: %q %+v", ad.Last().Text, ad.Buttons())
+	}
+	ad.Press("ps:dely:1")
 	for _, ch := range []int64{chanUK, chanRU, chanEN} {
 		if left := h.API.BotMessages(ch); len(left) != 0 {
 			t.Errorf("channel %d: %d messages left, want none", ch, len(left))
@@ -475,6 +485,7 @@ func TestPost_DeleteAfter48HoursOffersNotice(t *testing.T) {
 	ad.Send("/scheduled")
 	ad.Press("ps:o:1")
 	ad.Press("ps:del:1")
+	ad.Press("ps:dely:1")
 	if !ad.HasButton("ps:nc:1") {
 		t.Fatalf("no offer to mark as outdated: %q", ad.Last().Text)
 	}

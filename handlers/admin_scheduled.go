@@ -166,7 +166,17 @@ func (a *App) scheduledButton(c *bot.Ctx) (bot.Next, error) {
 			return a.postStatus(c, p)
 		}
 		ref += fmt.Sprintf(" run %s, %d channel(s)", time.Unix(run, 0).In(a.adm.tz).Format("2006-01-02 15:04 MST"), n)
-	case "del", "nc":
+	case "del":
+		// Deleting takes the post out of every channel and cannot be undone: ask first.
+		c.Answer("")
+		c.Show(a.t(c, "admin2_delete_ask", map[string]any{"ID": p.ID}), bot.Keyboard{
+			bot.Row(bot.Btn(a.t(c, "admin2_btn_delete_yes"), "ps:dely:"+parts[1])),
+			bot.Row(bot.Btn(a.t(c, "admin2_btn_keep"), "ps:o:"+parts[1]))})
+		return bot.Stay(), nil
+	case "dely", "nc":
+		if action == "dely" {
+			action = "del"
+		}
 		n, old, err := a.deletePublished(c, p, action == "nc")
 		if err != nil {
 			return bot.Stay(), err
@@ -206,7 +216,7 @@ func (a *App) postStatus(c *bot.Ctx, p store.Post) (bot.Next, error) {
 	var b strings.Builder
 	b.WriteString(a.t(c, "admin_post_editor_title", map[string]any{"ID": p.ID, "State": a.t(c, "admin_state_"+p.State)}))
 	b.WriteString("\n" + esc(truncate(a.postTitle(p, c.Lang), 80)) + "\n")
-	b.WriteString("\n" + a.t(c, "admin_status_schedule") + " <code>" + esc(a.scheduleCode(p)) + "</code>")
+	b.WriteString("\n" + a.t(c, "admin_status_schedule") + " " + a.scheduleText(c, p))
 	if p.State == store.PostScheduled || p.State == store.PostPaused {
 		from := c.Now
 		if p.Next != 0 {
@@ -349,4 +359,30 @@ func (a *App) deletePublished(c *bot.Ctx, p store.Post, outdated bool) (n, old i
 		n++
 	}
 	return n, old, nil
+}
+
+// scheduleText is the post's schedule in the admin's language (scheduleCode is the audit log's
+// English form): publish now, once at a time, or a cron expression, with the end date or count.
+func (a *App) scheduleText(c *bot.Ctx, p store.Post) string {
+	switch p.Kind {
+	case "now":
+		return a.t(c, "admin2_sched_now")
+	case "once":
+		return a.t(c, "admin2_sched_once", map[string]any{"When": esc(a.fmtTime(c, time.Unix(p.At, 0)))})
+	case "cron":
+		s := a.t(c, "admin2_sched_cron", map[string]any{"Cron": esc(p.Cron)})
+		for _, pr := range schedulePresets {
+			if pr.spec == p.Cron {
+				s = a.t(c, "admin_preset_"+pr.code) + " (<code>" + esc(p.Cron) + "</code>)"
+			}
+		}
+		if p.Until > 0 {
+			s += " · " + a.t(c, "admin_when_until", map[string]any{"Date": time.Unix(p.Until, 0).In(a.adm.tz).Format("2006-01-02")})
+		}
+		if p.Count > 0 {
+			s += " · " + a.t(c, "admin_when_count", map[string]any{"N": p.Count})
+		}
+		return s
+	}
+	return a.t(c, "admin2_sched_none")
 }

@@ -137,7 +137,14 @@ func (a *App) statRows(tx *store.Tx, now time.Time, lang string) ([]statRow, err
 	for _, prefix := range []string{"rating_", "outcome_"} {
 		for _, n := range names {
 			if strings.HasPrefix(n, prefix) {
-				add(T("admin_stat_"+strings.TrimSuffix(prefix, "_"), map[string]any{"Name": strings.TrimPrefix(n, prefix)}), day(n))
+				name := strings.TrimPrefix(n, prefix)
+				if prefix == "outcome_" {
+					// The outcome's name as consultants pick it (consult_outcome_<code>).
+					if label, err := a.loc.Render(lang, "consult_outcome_"+name); err == nil {
+						name = stripHTML(label)
+					}
+				}
+				add(T("admin_stat_"+strings.TrimSuffix(prefix, "_"), map[string]any{"Name": name}), day(n))
 			}
 		}
 	}

@@ -48,7 +48,7 @@ var adminButtons = []string{
 	"pd:o:nopv", "pd:o:prot", "pd:miss", "pd:pv", "pd:pub", "pd:when", "pd:at:daily", "pd:at:mon",
 	"pd:at:month", "pd:ok", "pd:x", "pd:done",
 	"ps:list", "ps:o:1", "ps:pa:1", "ps:re:1", "ps:sk:1", "ps:x:1", "ps:et:1", "ps:ew:1",
-	"ps:rt:1:1795435200", "ps:del:1", "ps:nc:1", "ps:chk:1",
+	"ps:rt:1:1795435200", "ps:del:1", "ps:dely:1", "ps:nc:1", "ps:chk:1",
 	"cal:m", "cal:d:aids",
 	"ac:list", "ac:new", "ac:e:EHRA-01-03", "ac:rm:EHRA-01-03", "ac:save", "ac:x", "ac:post:EHRA-01-03",
 	"ac:rem:EHRA-01-03", "ac:rd:EHRA-01-03:3",

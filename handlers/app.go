@@ -241,6 +241,7 @@ func (a *App) routes(r *bot.Router) {
 	a.uxRoutes(r)
 	a.staffRoutes(r)
 	a.consultRoutes(r) // consult.go, consult_desk.go
+	a.qaRoutes(r)      // qa.go
 
 	r.Fallback(a.fallback)
 	r.Stale(a.stale)

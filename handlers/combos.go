@@ -76,7 +76,11 @@ func (a *App) comboKeyboard(c *bot.Ctx, prefix, skip string) bot.Keyboard {
 	if len(row) > 0 {
 		kb = append(kb, row)
 	}
-	return append(kb, bot.Row(bot.Btn(a.t(c, "btn_back"), a.comboBack(c, skip)), bot.Btn(a.t(c, "btn_menu"), "menu")))
+	if back := a.comboBack(c, skip); back != "menu" {
+		return append(kb, bot.Row(bot.Btn(a.t(c, "btn_back"), back), bot.Btn(a.t(c, "btn_menu"), "menu")))
+	}
+	// Back would be the menu too: one button, not two that do the same.
+	return append(kb, bot.Row(bot.Btn(a.t(c, "btn_to_menu"), "menu")))
 }
 
 func (a *App) showComboAnswer(c *bot.Ctx, x, y string) {

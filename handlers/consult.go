@@ -327,6 +327,10 @@ func (a *App) ask(c *bot.Ctx) (bot.Next, error) {
 	if !a.handoffOn(c) {
 		return a.stale(c)
 	}
+	if fresh, err := a.notOnboarded(c); fresh || err != nil {
+		c.ShowAsNew()
+		return a.beginOnboarding(c, err) // the privacy promise before anything reaches a consultant (qa.go)
+	}
 	if code := c.Tx.PersonBlocked(c.ChatID); code != "" {
 		c.Answer("")
 		c.Reply(a.t(c, "consult_blocked_person"), nil)
@@ -581,7 +585,7 @@ func (a *App) copyToDesk(tx *store.Tx, out *bot.Out, k *store.Case, ids []int, r
 		}
 		r := bot.Relay{To: k.Consultant, From: k.Person, IDs: batch, Protect: true, ReplyTo: rt,
 			Ref: store.PairRef(k.Code, false, k.Person, batch)}
-		tag := bot.Keyboard{bot.Row(bot.Btn("#"+k.Code, "cs:"+k.Code))}
+		tag := caseTag(k.Code)
 		if len(batch) == 1 {
 			r.Keyboard = tag
 			out.Relay(r)
@@ -592,6 +596,10 @@ func (a *App) copyToDesk(tx *store.Tx, out *bot.Out, k *store.Case, ids []int, r
 	}
 	return nil
 }
+
+// caseTag is the button on a copy in a consultant's private chat: the case code, a press
+// switches to the case.
+func caseTag(code string) bot.Keyboard { return bot.Keyboard{bot.Row(bot.Btn("#"+code, "cs:"+code))} }
 
 // relayBatches splits message ids into runs of the same kind: singles, except that consecutive
 // ids (an album) stay together. Messages kept while waiting are copied one by one, in order.
@@ -1031,10 +1039,12 @@ func (a *App) relayEdit(c *bot.Ctx) (bot.Next, error) {
 		return bot.Stay(), nil // only the holder's edits go to the person
 	}
 	text, ents, caption := m.Text, m.Entities, false
-	if m.Text == "" {
+	if len(m.Photo) > 0 || m.Video != nil || m.Document != nil || m.Voice != nil || m.Audio != nil || m.Animation != nil {
+		// A caption, and an empty one was removed: the copy loses it too (someone who takes back
+		// what they wrote under a photo does not leave it with the other side).
 		text, ents, caption = m.Caption, m.CaptionEntities, true
 	}
-	if text == "" {
+	if text == "" && !caption {
 		return bot.Stay(), nil
 	}
 	var ej string
@@ -1042,7 +1052,11 @@ func (a *App) relayEdit(c *bot.Ctx) (bot.Next, error) {
 		b, _ := json.Marshal(ents)
 		ej = string(b)
 	}
-	c.EditCopy(p.ChatID, p.MessageID, text, ej, caption)
+	var kb bot.Keyboard
+	if fromPerson && p.ChatID != a.consChat && m.MediaGroupID == "" {
+		kb = caseTag(k.Code) // an edit without it would take the copy's case tag away
+	}
+	c.EditCopy(p.ChatID, p.MessageID, text, ej, caption, kb)
 	return bot.Stay(), nil
 }
 

@@ -759,8 +759,8 @@ func (a *App) followDaysButton(c *bot.Ctx) (bot.Next, error) {
 	if err := c.Tx.PutCase(k); err != nil {
 		return bot.Stay(), err
 	}
-	c.Show(a.t(c, "consult_follow_planned", map[string]any{"Code": k.Code, "Days": days}), nil)
-	c.Send(bot.Message{ChatID: k.Person, Text: a.loc.T(k.Lang, "consult_follow_offer", map[string]any{"Days": days}),
+	c.Show(a.t(c, "consult_follow_planned", map[string]any{"Code": k.Code, "Days": a.daysIn(c.Lang, days)}), nil)
+	c.Send(bot.Message{ChatID: k.Person, Text: a.loc.T(k.Lang, "consult_follow_offer", map[string]any{"Days": a.daysIn(k.Lang, days)}),
 		Keyboard: bot.Keyboard{bot.Row(bot.Btn(a.loc.T(k.Lang, "consult_yes"), "cfa:"+k.Code+":y"), bot.Btn(a.loc.T(k.Lang, "consult_no"), "cfa:"+k.Code+":n"))}})
 	return bot.Stay(), nil
 }

@@ -136,11 +136,20 @@ func (a *App) humanitarianFor(need string) bot.HandlerFunc {
 }
 
 // nonText answers a photo, voice message, sticker or file: outside a form, what the bot can do
-// with it (pass it to a consultant when the handoff is on); in a form, the question again.
+// with it (pass it to a consultant when the handoff is on); in a form, the question again. A
+// location or a contact is never offered to a consultant from here (relay.go).
 func (a *App) nonText(c *bot.Ctx) (bot.Next, error) {
 	if c.Conv != "" {
 		c.Reply(a.t(c, "ux_media_in_form"), nil)
 		return a.reprompt(c)
+	}
+	if fresh, err := a.notOnboarded(c); fresh || err != nil {
+		// A first message that is a photo or a voice message: the language and the privacy
+		// promise first, as for a first text — nothing is offered to a consultant before that.
+		return a.beginOnboarding(c, err) // qa.go
+	}
+	if contact, ok := revealing(c); ok {
+		return a.keptHere(c, contact) // never offered to a consultant from here (relay.go)
 	}
 	if a.handoffOn(c) {
 		c.Reply(a.t(c, "ux_media_handoff"), bot.Keyboard{

@@ -143,7 +143,11 @@ func (a *App) showResult(in *intake, c *bot.Ctx, view string) {
 		if len(steps) > 0 {
 			row = append(row, bot.Btn(a.t(c, "ux_res_steps"), in.prefix+":res:steps:0"))
 		}
-		row = append(row, bot.Btn(a.t(c, "ux_res_services"), in.prefix+":res:svc"))
+		svc := a.t(c, "ux_res_services")
+		if c.ConvData["country"] == "" {
+			svc = "📍 " + a.t(c, "in_services_title") // no place given: nothing is "near you"
+		}
+		row = append(row, bot.Btn(svc, in.prefix+":res:svc"))
 		kb = append(kb, row, bot.Row(bot.Btn(a.t(c, "ux_res_bring"), in.prefix+":res:bring")))
 		if a.handoffOn(c) {
 			kb = append(kb, bot.Row(a.askButton(c, askTopic(in, c))))

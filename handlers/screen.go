@@ -28,6 +28,10 @@ func screenRef(chatID int64) string { return "scr:" + strconv.FormatInt(chatID, 
 // sentScreenRef names the ref of the chat's nth screen sent as a new message.
 func sentScreenRef(chatID, n int64) string { return screenRef(chatID) + ":" + strconv.FormatInt(n, 10) }
 
+// keyReasked in a conversation's data marks a step whose question already carries a re-ask
+// notice.
+const keyReasked = "_reasked"
+
 // reaskNotice is a context key: the step is being asked again, with this notice on top.
 type reaskNotice struct{}
 
@@ -92,6 +96,10 @@ func (a *App) showStep(c *bot.Ctx, text string, kb bot.Keyboard) {
 		c.Show(text, kb)
 		return
 	}
+	notice, reasking := c.Value(reaskNotice{}).(string)
+	if !reasking && c.ConvData != nil {
+		delete(c.ConvData, keyReasked) // a new step is shown without a notice
+	}
 	_, pending, seq := a.screen(c)
 	if c.WillEdit() && pending {
 		// The live screen is still on its way: the pressed message loses its buttons and the
@@ -106,9 +114,19 @@ func (a *App) showStep(c *bot.Ctx, text string, kb bot.Keyboard) {
 		return
 	}
 	prev := a.liveScreen(c)
-	if notice, ok := c.Value(reaskNotice{}).(string); ok && prev != 0 {
-		c.Edit(c.ChatID, prev, notice+"\n\n"+text, kb)
-		return
+	if reasking && prev != 0 {
+		text = notice + "\n\n" + text
+		// Edit only the question right above what the person typed (message ids are shared by
+		// both sides of a private chat), and only once: an edit of a message scrolled away behind
+		// a card, or of one already carrying the notice, shows the person nothing.
+		first := c.ConvData == nil || c.ConvData[keyReasked] == ""
+		if c.ConvData != nil {
+			c.ConvData[keyReasked] = "1"
+		}
+		if first && prev == c.MessageID-1 {
+			c.Edit(c.ChatID, prev, text, kb)
+			return
+		}
 	}
 	a.sendStep(c, text, kb)
 }
@@ -122,9 +140,9 @@ func (a *App) sendStep(c *bot.Ctx, text string, kb bot.Keyboard) {
 	a.setScreen(c, 0, seq+1)
 }
 
-// reask asks the current step again after a typed answer it cannot take: the question on
-// screen is edited to carry notice (or, if it is not known — not yet delivered, say — notice and
-// the question are sent).
+// reask asks the current step again after a typed answer it cannot take: the question right
+// above the answer is edited to carry notice; otherwise (also when the question is not delivered
+// yet) notice and the question are sent anew.
 func (a *App) reask(c *bot.Ctx, notice string, ask func()) {
 	if a.liveScreen(c) == 0 {
 		c.Reply(notice, nil)

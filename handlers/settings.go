@@ -50,6 +50,9 @@ func (a *App) settings(c *bot.Ctx) (bot.Next, error) {
 	}
 	c.Show(a.t(c, "settings_text", map[string]any{"Current": a.t(c, current)})+"\n\n"+
 		a.t(c, "ux_settings_country", map[string]any{"Country": country}), kb)
+	if c.Conv == stateQACountry {
+		return bot.End(), nil // back from the country picker, or a country chosen
+	}
 	return bot.Stay(), nil
 }
 
@@ -102,7 +105,8 @@ func (a *App) settingsCountry(c *bot.Ctx) (bot.Next, error) {
 	kb := bot.Grid(3, buttons...)
 	kb = append(kb, bot.Row(bot.Btn(a.t(c, "ux_country_clear"), "setc:-"), bot.Btn(a.t(c, "btn_back"), "set")))
 	c.Show(a.t(c, "ux_set_country_q"), kb)
-	return bot.Stay(), nil
+	c.ConvData = map[string]string{}
+	return bot.Goto(stateQACountry), nil // a typed country answers too (qa.go)
 }
 
 // setSafeMode stores the choice. Turning it on also schedules the screen it was chosen on.

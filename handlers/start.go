@@ -40,9 +40,16 @@ func (a *App) start(c *bot.Ctx) (bot.Next, error) {
 		return bot.Stay(), err
 	}
 	if !found || !u.Onboarded {
+		// What a first typed message asked about survives a /start sent right after it.
+		after := ""
+		if c.Conv == stateOnboardLang || c.Conv == stateOnboardPrivacy {
+			after = c.ConvData[keyAfter]
+		}
 		c.ConvData = map[string]string{}
 		if _, ok := a.sections[section]; ok {
 			c.ConvData[keyAfter] = section
+		} else if after != "" {
+			c.ConvData[keyAfter] = after
 		}
 		a.showLanguagePicker(c)
 		return bot.Goto(stateOnboardLang), nil
@@ -76,6 +83,10 @@ func (a *App) showLanguagePicker(c *bot.Ctx) (bot.Next, error) {
 		lines = append(lines, a.loc.T("en", "ux_lang_other_consultant"))
 	}
 	kb = append(kb, bot.Row(bot.Btn(a.t(c, "btn_overdose"), "od:opioid:n")))
+	if u, found, err := c.Tx.User(c.UserID); err == nil && found && u.Onboarded {
+		// opened from the menu or /language: a way back without changing anything
+		kb = append(kb, bot.Row(bot.Btn(a.t(c, "btn_to_menu"), "menu")))
+	}
 	a.showStep(c, strings.Join(lines, "\n"), kb)
 	return bot.Stay(), nil
 }
@@ -118,7 +129,7 @@ func (a *App) pickLanguage(c *bot.Ctx) (bot.Next, error) {
 		return bot.Stay(), err
 	}
 	a.sendMenu(c)
-	return bot.Stay(), nil
+	return bot.End(), nil // the menu, as any way to it, leaves a form in progress
 }
 
 // showPrivacyIntro is the short privacy promise every new person sees once.
@@ -190,12 +201,18 @@ func (a *App) menuCmd(c *bot.Ctx) (bot.Next, error) {
 	if c.Conv == stateOnboardLang || c.Conv == stateOnboardPrivacy {
 		return a.reprompt(c)
 	}
+	if fresh, err := a.notOnboarded(c); fresh || err != nil {
+		return a.beginOnboarding(c, err) // qa.go
+	}
 	a.sendMenu(c)
 	return bot.End(), nil
 }
 
 // menuButton is the inline "to the menu" button: the screen turns into the menu.
 func (a *App) menuButton(c *bot.Ctx) (bot.Next, error) {
+	if fresh, err := a.notOnboarded(c); fresh || err != nil {
+		return a.beginOnboarding(c, err) // qa.go
+	}
 	a.showStep(c, a.t(c, "menu_title"), a.menuKeyboard(c))
 	return bot.End(), nil
 }
@@ -217,6 +234,9 @@ func (a *App) cancel(c *bot.Ctx) (bot.Next, error) {
 	if c.Conv == stateOnboardLang || c.Conv == stateOnboardPrivacy {
 		return a.reprompt(c)
 	}
+	if c.Conv == "" {
+		return a.cancelNothing(c) // qa.go
+	}
 	c.Reply(a.t(c, "cancelled"), nil)
 	a.sendMenu(c)
 	return bot.End(), nil
@@ -236,6 +256,10 @@ func (a *App) reprompt(c *bot.Ctx) (bot.Next, error) {
 	if h, ok := a.reprompts[c.Conv]; ok {
 		c.ShowAsNew() // below the stale message, which may be far up the chat
 		return h(c)
+	}
+	if fresh, err := a.notOnboarded(c); fresh || err != nil {
+		c.ShowAsNew()
+		return a.beginOnboarding(c, err) // qa.go
 	}
 	a.sendMenu(c)
 	return bot.End(), nil

@@ -68,7 +68,7 @@ func (s *Server) threadFor(q *request, c *chatState) (int, string) {
 }
 
 // isMedia reports a message whose text is a caption.
-func (rec *msgRec) isMedia() bool { return rec.Photo != "" || rec.Document != "" || rec.Voice != "" }
+func (rec *msgRec) isMedia() bool { return rec.captioned() }
 
 // wVoice is a Voice.
 type wVoice struct {
@@ -285,7 +285,7 @@ func (s *Server) copyMessages(q *request) reply {
 			rec := &msgRec{
 				Message: Message{
 					FromBot: true, Text: src.Text, HTML: src.HTML, ParseMode: src.ParseMode,
-					Photo: src.Photo, Document: src.Document, FileName: src.FileName, Voice: src.Voice,
+					Photo: src.Photo, Document: src.Document, FileName: src.FileName, Voice: src.Voice, RelayMedia: src.RelayMedia,
 					ProtectContent: q.bool("protect_content"), Date: q.at, ThreadID: thread, MediaGroup: group,
 				},
 				ents: src.ents,

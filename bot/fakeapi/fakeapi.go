@@ -169,7 +169,8 @@ type Message struct {
 	// MediaGroup is the album the message belongs to.
 	MediaGroup string `json:"media_group,omitempty"`
 	// Voice is the file id of a voice message.
-	Voice string `json:"voice,omitempty"`
+	Voice      string `json:"voice,omitempty"`
+	RelayMedia        // a video, video note or sticker (relay.go)
 	// Location is "latitude,longitude" of a shared location.
 	Location string `json:"location,omitempty"`
 	// Contact is the phone number of a shared contact (its user id is the sender's).

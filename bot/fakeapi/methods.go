@@ -485,7 +485,7 @@ func (s *Server) copyMessage(q *request) reply {
 	rec := &msgRec{
 		Message: Message{
 			FromBot: true, Text: src.Text, HTML: src.HTML, ParseMode: src.ParseMode,
-			Photo: src.Photo, Document: src.Document, FileName: src.FileName, Voice: src.Voice, Location: src.Location, Contact: src.Contact,
+			Photo: src.Photo, Document: src.Document, FileName: src.FileName, Voice: src.Voice, Location: src.Location, Contact: src.Contact, RelayMedia: src.RelayMedia,
 			ReplyTo: replyTo, ProtectContent: q.bool("protect_content"), Date: q.at, ThreadID: thread,
 		},
 		ents: src.ents,

@@ -178,6 +178,7 @@ func (s *Server) wireMessage(c *chatState, rec *msgRec) *wMessage {
 			MimeType: mimeFor(rec.FileName), FileSize: 2048}
 	}
 	s.wireConsult(c, rec, m)
+	wireRelay(rec, m)
 	if rec.ReplyTo != 0 {
 		if r := c.get(rec.ReplyTo); r != nil && !r.Deleted {
 			reply := s.wireMessage(c, r)

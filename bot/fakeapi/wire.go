@@ -103,6 +103,7 @@ type wMessage struct {
 	Location            *wLocation     `json:"location,omitempty"`
 	Contact             *wContact      `json:"contact,omitempty"`
 	ForumTopicCreated   *wTopicCreated `json:"forum_topic_created,omitempty"`
+	wRelay
 }
 
 // wCallbackQuery is a CallbackQuery.
