@@ -68,7 +68,8 @@ func (c *Content) ParseDirectoryCSV(r io.Reader) ([]Service, error) {
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err != nil {
-		return nil, fmt.Errorf("line 1: cannot read the header: %w", err)
+		return nil, &CSVError{Header: true, Rows: []BadRow{{Line: 1, Reasons: []Reason{
+			reason("", RHeaderRead, "cannot read the header: "+err.Error(), map[string]any{"Err": err.Error()})}}}}
 	}
 	col := map[string]int{}
 	for i, h := range header {
@@ -76,11 +77,13 @@ func (c *Content) ParseDirectoryCSV(r io.Reader) ([]Service, error) {
 	}
 	for _, h := range CSVHeader {
 		if _, ok := col[h]; !ok {
-			return nil, fmt.Errorf("line 1: the header has no %q column (expected: %s)", h, strings.Join(CSVHeader, ","))
+			return nil, &CSVError{Header: true, Rows: []BadRow{{Line: 1, Reasons: []Reason{
+				reason("", RHeaderColumn, fmt.Sprintf("the header has no %q column (expected: %s)", h, strings.Join(CSVHeader, ",")),
+					map[string]any{"Column": h, "Expected": strings.Join(CSVHeader, ",")})}}}}
 		}
 	}
 	var out []Service
-	var bad []string
+	var bad []BadRow
 	seen := map[string]int{}
 	for {
 		rec, err := cr.Read()
@@ -121,65 +124,60 @@ func (c *Content) ParseDirectoryCSV(r io.Reader) ([]Service, error) {
 			Notes:      Text{UK: get("notes_uk"), RU: get("notes_ru"), EN: get("notes_en")},
 			VerifiedBy: get("verified_by"), Sources: list("sources"),
 		}
-		var reasons []string
+		var reasons []Reason
 		if v := get("verified"); v != "" {
 			t, err := time.Parse("2006-01-02", v)
 			if err != nil {
-				reasons = append(reasons, fmt.Sprintf("verified: %q is not a date like 2026-11-23", v))
+				reasons = append(reasons, reason("verified", RDate, fmt.Sprintf("%q is not a date like 2026-11-23", v), map[string]any{"Value": v}))
 			}
 			s.Verified = t
 		}
 		if v := get("info_date"); v != "" {
 			t, err := time.Parse("2006-01-02", v)
 			if err != nil {
-				reasons = append(reasons, fmt.Sprintf("info_date: %q is not a date like 2026-11-23", v))
+				reasons = append(reasons, reason("info_date", RDate, fmt.Sprintf("%q is not a date like 2026-11-23", v), map[string]any{"Value": v}))
 			}
 			s.InfoDate = t
 		}
 		if d := get("dated"); d != "" {
 			b, err := strconv.ParseBool(d)
 			if err != nil {
-				reasons = append(reasons, "dated: true or false")
+				reasons = append(reasons, reason("dated", RBool, "true or false", map[string]any{"Value": d}))
 			}
 			s.Dated = b
 		}
 		if prev, dup := seen[s.ID]; dup && s.ID != "" {
-			reasons = append(reasons, fmt.Sprintf("id %q is also on line %d", s.ID, prev))
+			reasons = append(reasons, reason("", RIDRepeated, fmt.Sprintf("id %q is also on line %d", s.ID, prev), map[string]any{"Value": s.ID, "Other": prev}))
 		}
 		seen[s.ID] = line
-		for _, p := range c.checkService("", "", &s) {
-			reasons = append(reasons, strings.TrimPrefix(strings.TrimPrefix(p.String(), " › "), ": "))
-		}
+		reasons = append(reasons, c.serviceReasons(&s)...)
 		if len(reasons) > 0 {
-			bad = append(bad, fmt.Sprintf("line %d: %s", line, strings.Join(reasons, "; ")))
+			bad = append(bad, BadRow{Line: line, Reasons: reasons})
 			continue
 		}
 		out = append(out, s)
 	}
 	if len(bad) > 0 {
-		return nil, fmt.Errorf("nothing imported: %d bad row(s):\n  %s", len(bad), strings.Join(bad, "\n  "))
+		return nil, &CSVError{Rows: bad}
 	}
 	return out, nil
 }
 
 // csvSyntaxProblem names the line of a row the CSV reader could not split, in the words used for
 // every other bad row. The line is where the row starts: an unterminated quote runs to the end.
-func csvSyntaxProblem(pe *csv.ParseError) string {
-	reason := pe.Err.Error()
+func csvSyntaxProblem(pe *csv.ParseError) BadRow {
+	r := reason("", RCSVSyntax, pe.Err.Error(), map[string]any{"Err": pe.Err.Error()})
 	switch {
 	case errors.Is(pe.Err, csv.ErrQuote):
-		reason = `a quoted field is not closed, or has text after its closing quote (write a quote inside a quoted field as "")`
+		r = reason("", RCSVQuote, `a quoted field is not closed, or has text after its closing quote (write a quote inside a quoted field as "")`, nil)
 	case errors.Is(pe.Err, csv.ErrBareQuote):
-		reason = `a quote (") inside a field that does not start with one (put the field in quotes and write the quote as "")`
+		r = reason("", RCSVBareQuote, `a quote (") inside a field that does not start with one (put the field in quotes and write the quote as "")`, nil)
 	}
 	line := pe.StartLine
 	if line == 0 {
 		line = pe.Line
 	}
-	if pe.Line != line {
-		return fmt.Sprintf("line %d: %s (the row runs to line %d)", line, reason, pe.Line)
-	}
-	return fmt.Sprintf("line %d: %s", line, reason)
+	return BadRow{Line: line, EndLine: pe.Line, Reasons: []Reason{r}}
 }
 
 // ImportDirectory adds the services in a CSV to the data folder's directory.toml (an entry with

@@ -163,62 +163,73 @@ func checkShortID(file, entry, id string) []Problem {
 // checkService checks one entry (also used for CSV rows).
 func (c *Content) checkService(file, entry string, s *Service) []Problem {
 	var probs []Problem
-	probs = append(probs, checkID(file, entry, s.ID)...)
+	for _, r := range c.serviceReasons(s) {
+		probs = append(probs, r.problem(file, entry))
+	}
+	return probs
+}
+
+// serviceReasons are checkService's findings as Reasons (codes with values, for translation).
+func (c *Content) serviceReasons(s *Service) []Reason {
+	var rs []Reason
+	if !idRE.MatchString(s.ID) {
+		rs = append(rs, reason("id", RIDFormat, fmt.Sprintf("%q: use a-z, 0-9 and -, up to 41 characters", s.ID), map[string]any{"Value": s.ID}))
+	}
 	if !contains(ServiceKinds, s.Kind) {
-		probs = append(probs, Problem{file, entry, "kind", fmt.Sprintf("%q is not one of %v", s.Kind, ServiceKinds)})
+		rs = append(rs, reason("kind", RKind, fmt.Sprintf("%q is not one of %v", s.Kind, ServiceKinds), map[string]any{"Value": s.Kind, "Allowed": strings.Join(ServiceKinds, ", ")}))
 	}
 	if len(s.Offers) == 0 {
-		probs = append(probs, Problem{file, entry, "offers", "say what it helps with"})
+		rs = append(rs, reason("offers", ROffersMissing, "say what it helps with", nil))
 	}
 	for _, o := range s.Offers {
 		if !contains(Treatments, o) && !contains(Needs, o) {
-			probs = append(probs, Problem{file, entry, "offers", fmt.Sprintf("%q is not a treatment %v or a need %v", o, Treatments, Needs)})
+			rs = append(rs, reason("offers", ROffer, fmt.Sprintf("%q is not a treatment %v or a need %v", o, Treatments, Needs),
+				map[string]any{"Value": o, "Treatments": strings.Join(Treatments, ", "), "Needs": strings.Join(Needs, ", ")}))
 		}
 	}
 	switch {
 	case s.Country == International:
 	case !codeRE.MatchString(s.Country):
-		probs = append(probs, Problem{file, entry, "country", "a two-letter ISO code, or INT for international"})
+		rs = append(rs, reason("country", RCountry, "a two-letter ISO code, or INT for international", map[string]any{"Value": s.Country}))
 	case s.Country == "UA" && s.Region != "":
 		if _, ok := c.regions[s.Region]; !ok {
-			probs = append(probs, Problem{file, entry, "region", fmt.Sprintf("%q is not a region code in places.toml", s.Region)})
+			rs = append(rs, reason("region", RRegion, fmt.Sprintf("%q is not a region code in places.toml", s.Region), map[string]any{"Value": s.Region}))
 		}
 	}
 	if s.City != "" && s.Region == "" && s.Country == "UA" {
-		probs = append(probs, Problem{file, entry, "region", "a city in Ukraine needs its region"})
+		rs = append(rs, reason("region", RRegionNeeded, "a city in Ukraine needs its region", nil))
 	}
 	for _, p := range s.Phones {
 		if !phoneRE.MatchString(p) {
-			probs = append(probs, Problem{file, entry, "phones", fmt.Sprintf("%q is not a phone number", p)})
+			rs = append(rs, reason("phones", RPhone, fmt.Sprintf("%q is not a phone number", p), map[string]any{"Value": p}))
 		}
 	}
 	if s.Website != "" {
 		if u, err := url.Parse(s.Website); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			probs = append(probs, Problem{file, entry, "website", "an http(s) address"})
+			rs = append(rs, reason("website", RWebsite, "an http(s) address", map[string]any{"Value": s.Website}))
 		}
 	}
 	if s.Telegram != "" && !telegramRE.MatchString(s.Telegram) {
-		probs = append(probs, Problem{file, entry, "telegram", "a @username"})
+		rs = append(rs, reason("telegram", RTelegram, "a @username", map[string]any{"Value": s.Telegram}))
 	}
 	if len(s.Phones) == 0 && s.Website == "" && s.Telegram == "" && s.Address == "" {
-		probs = append(probs, Problem{file, entry, "", "give at least one way to reach it (phone, website, Telegram or address)"})
+		rs = append(rs, reason("", RContact, "give at least one way to reach it (phone, website, Telegram or address)", nil))
 	}
 	for _, l := range s.Languages {
 		if !langRE.MatchString(l) {
-			probs = append(probs, Problem{file, entry, "languages", fmt.Sprintf("%q: two-letter language codes", l)})
+			rs = append(rs, reason("languages", RLanguage, fmt.Sprintf("%q: two-letter language codes", l), map[string]any{"Value": l}))
 		}
 	}
 	switch {
 	case s.Verified.IsZero() && s.InfoDate.IsZero():
-		probs = append(probs, Problem{file, entry, "verified", "the date someone last verified it, or (if nobody has) info_date: when the source published it"})
+		rs = append(rs, reason("verified", RVerified, "the date someone last verified it, or (if nobody has) info_date: when the source published it", nil))
 	case !s.Verified.IsZero() && strings.TrimSpace(s.VerifiedBy) == "":
-		probs = append(probs, Problem{file, entry, "verified_by", "who verified it (a role or an organisation)"})
+		rs = append(rs, reason("verified_by", RVerifiedBy, "who verified it (a role or an organisation)", nil))
 	}
 	if len(s.Sources) == 0 && !s.Sample {
-		probs = append(probs, Problem{file, entry, "sources", "where the information comes from"})
+		rs = append(rs, reason("sources", RSources, "where the information comes from", nil))
 	}
-	probs = append(probs, checkTexts(file, entry, s)...)
-	return probs
+	return append(rs, textsReasons(s)...)
 }
 
 func (c *Content) validateDirectory() (probs []Problem) {

@@ -30,6 +30,15 @@ var textType = reflect.TypeOf(Text{})
 // valid Telegram HTML, and within the field's max length (content:"max=N", visible characters).
 func checkTexts(file, entry string, v any) []Problem {
 	var probs []Problem
+	for _, r := range textsReasons(v) {
+		probs = append(probs, r.problem(file, entry))
+	}
+	return probs
+}
+
+// textsReasons are checkTexts' findings as Reasons.
+func textsReasons(v any) []Reason {
+	var probs []Reason
 	var walk func(rv reflect.Value, path string)
 	walk = func(rv reflect.Value, path string) {
 		switch rv.Kind() {
@@ -63,7 +72,7 @@ func checkTexts(file, entry string, v any) []Problem {
 					p = path + "." + name
 				}
 				if f.Type == textType {
-					probs = append(probs, checkText(file, entry, p, rv.Field(i).Interface().(Text), f.Tag.Get("content"))...)
+					probs = append(probs, textReasons(p, rv.Field(i).Interface().(Text), f.Tag.Get("content"))...)
 					continue
 				}
 				walk(rv.Field(i), p)
@@ -75,6 +84,15 @@ func checkTexts(file, entry string, v any) []Problem {
 }
 
 func checkText(file, entry, field string, t Text, tag string) []Problem {
+	var probs []Problem
+	for _, r := range textReasons(field, t, tag) {
+		probs = append(probs, r.problem(file, entry))
+	}
+	return probs
+}
+
+// textReasons are checkText's findings as Reasons (codes with values, for translation).
+func textReasons(field string, t Text, tag string) []Reason {
 	optional, max := false, 0
 	for _, opt := range strings.Split(tag, ",") {
 		switch {
@@ -87,25 +105,25 @@ func checkText(file, entry, field string, t Text, tag string) []Problem {
 	if optional && t.empty() {
 		return nil
 	}
-	var probs []Problem
+	var rs []Reason
 	for _, lang := range []string{"uk", "ru", "en"} {
 		s := t.In(lang)
 		f := field + "." + lang
 		if strings.TrimSpace(s) == "" {
-			probs = append(probs, Problem{file, entry, f, "missing or empty"})
+			rs = append(rs, reason(f, RText, "missing or empty", nil))
 			continue
 		}
 		if err := CheckHTML(s); err != nil {
-			probs = append(probs, Problem{file, entry, f, "HTML: " + err.Error()})
+			rs = append(rs, reason(f, RTextHTML, "HTML: "+err.Error(), map[string]any{"Err": err.Error()}))
 		}
 		if w := mixedScriptWord(s); w != "" {
-			probs = append(probs, Problem{file, entry, f, fmt.Sprintf("the word %q mixes Latin and Cyrillic letters (a typo?)", w)})
+			rs = append(rs, reason(f, RTextMixed, fmt.Sprintf("the word %q mixes Latin and Cyrillic letters (a typo?)", w), map[string]any{"Word": w}))
 		}
 		if n := VisibleLen(s); max > 0 && n > max {
-			probs = append(probs, Problem{file, entry, f, fmt.Sprintf("%d characters, at most %d", n, max)})
+			rs = append(rs, reason(f, RTextLong, fmt.Sprintf("%d characters, at most %d", n, max), map[string]any{"N": n, "Max": max}))
 		}
 	}
-	return probs
+	return rs
 }
 
 func checkMeta(file, entry string, m Meta) []Problem {

@@ -168,7 +168,7 @@ func (a *App) remindCampaigns(tx *store.Tx, out *bot.Out, now time.Time) error {
 		for _, id := range ids {
 			lang := a.langOfUser(tx, id)
 			out.Send(bot.Message{ChatID: id,
-				Text: a.loc.T(lang, "admin_campaign_reminder", map[string]any{
+				Text: a.loc.N(lang, "admin_campaign_reminder", days, map[string]any{
 					"Name": x.Name.In(lang), "Date": a.loc.T(lang, "admin_weekday_"+d.Weekday().String()[:3]) + " " + d.Format("2006-01-02"), "Days": days}),
 				Keyboard: bot.Keyboard{bot.Row(bot.Btn(a.loc.T(lang, "admin_btn_campaign_draft", map[string]any{"Name": x.Name.In(lang)}), "cal:d:"+x.ID))},
 			})

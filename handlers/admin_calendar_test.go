@@ -16,7 +16,7 @@ func TestCampaign_ReminderOnceThenDraftInOneTap(t *testing.T) {
 			ad := h.Person(adminID, lang)
 			onboard(ad, lang)
 			aids, _ := h.Content.Campaign("aids")
-			want := stripTags(h.T(lang, "admin_campaign_reminder", map[string]any{"Days": 7, "Name": aids.Name.In(lang), "Date": "X"}))
+			want := stripTags(h.Loc.N(lang, "admin_campaign_reminder", 7, map[string]any{"Name": aids.Name.In(lang), "Date": "X"}))
 			want = want[:strings.Index(want, "(")]
 			h.RunJob("campaigns") // 8 days ahead: not yet
 			if ad.Sees(want) {

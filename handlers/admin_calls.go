@@ -333,7 +333,7 @@ func (a *App) callFormText(c *bot.Ctx) (bot.Next, error) {
 			if text == "-" && field == "criteria" {
 				text = ""
 			} else if n := utf8.RuneCountInString(text); n > callMax[field] {
-				c.Reply(a.t(c, "admin_post_too_long", map[string]any{"N": n, "Max": callMax[field]}), nil)
+				c.Reply(a.loc.N(c.Lang, "admin_post_too_long", n, map[string]any{"Max": callMax[field]}), nil)
 				return a.callFormAsk(c)
 			}
 			text = esc(text)

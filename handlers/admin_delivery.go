@@ -128,7 +128,7 @@ func (a *App) runDue(tx *store.Tx, out *bot.Out, p store.Post, now time.Time) (s
 		}
 	}
 	if missed > 0 {
-		a.report(tx, out, p, "admin_report_missed", map[string]any{"N": missed}, 0)
+		a.report(tx, out, p, "admin_report_missed", map[string]any{"Count": missed}, 0)
 	}
 	return p, nil
 }
@@ -248,13 +248,19 @@ func (a *App) report(tx *store.Tx, out *bot.Out, p store.Post, key string, data 
 		data = map[string]any{}
 	}
 	data["ID"] = p.ID
+	text := func(lang string) string {
+		if n, ok := data["Count"].(int); ok { // a text with plural forms
+			return a.loc.N(lang, key, n, data)
+		}
+		return a.loc.T(lang, key, data)
+	}
 	if p.By != 0 {
 		if role, err := a.roleOf(tx, p.By); err == nil && role == bot.RoleAdmin {
 			lang := p.ByLang
 			if lang == "" {
 				lang = a.langOfUser(tx, p.By)
 			}
-			out.Send(bot.Message{ChatID: p.By, Text: a.loc.T(lang, key, data), Keyboard: a.reportKeyboard(lang, p.ID, run)})
+			out.Send(bot.Message{ChatID: p.By, Text: text(lang), Keyboard: a.reportKeyboard(lang, p.ID, run)})
 			return
 		}
 	}
@@ -266,7 +272,7 @@ func (a *App) report(tx *store.Tx, out *bot.Out, p store.Post, key string, data 
 	}
 	for _, id := range ids {
 		lang := a.langOfUser(tx, id)
-		out.Send(bot.Message{ChatID: id, Text: a.loc.T(lang, key, data), Keyboard: a.reportKeyboard(lang, p.ID, run)})
+		out.Send(bot.Message{ChatID: id, Text: text(lang), Keyboard: a.reportKeyboard(lang, p.ID, run)})
 	}
 }
 

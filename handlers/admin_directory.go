@@ -9,6 +9,7 @@ package handlers
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -184,11 +185,7 @@ func (a *App) checkDirectoryFile(rt Runtime, chat, user int64, lang, fileID stri
 	cur := a.directory()
 	services, err := cur.ParseDirectoryCSV(bytes.NewReader(data))
 	if err != nil {
-		msg := err.Error()
-		if len(msg) > 3000 {
-			msg = msg[:3000] + "…"
-		}
-		reply(a.loc.T(lang, "admin_dir_refused")+"\n\n<pre>"+esc(msg)+"</pre>", nil)
+		reply(a.loc.T(lang, "admin_dir_refused")+"\n\n<pre>"+esc(a.dirRefusal(lang, err))+"</pre>", nil)
 		return
 	}
 	byID := map[string]*content.Service{}
@@ -230,11 +227,7 @@ func (a *App) directoryApply(c *bot.Ctx) (bot.Next, error) {
 	}
 	n, err := content.ImportDirectory(a.adm.contentDir, bytes.NewReader(p.data))
 	if err != nil {
-		msg := err.Error()
-		if len(msg) > 3000 {
-			msg = msg[:3000] + "…"
-		}
-		c.Show(a.t(c, "admin_dir_refused")+"\n\n<pre>"+esc(msg)+"</pre>", bot.Keyboard{a.adminBack(c)})
+		c.Show(a.t(c, "admin_dir_refused")+"\n\n<pre>"+esc(a.dirRefusal(c.Lang, err))+"</pre>", bot.Keyboard{a.adminBack(c)})
 		return bot.End(), nil
 	}
 	fresh, err := content.Load(a.adm.contentDir)
@@ -245,6 +238,37 @@ func (a *App) directoryApply(c *bot.Ctx) (bot.Next, error) {
 		return bot.Stay(), err
 	}
 	c.Tx.AfterCommit(func() { a.dirs.current.Store(fresh) })
-	c.Show(a.t(c, "admin_dir_applied", map[string]any{"N": n}), bot.Keyboard{a.adminBack(c)})
+	c.Show(a.loc.N(c.Lang, "admin_dir_applied", n, nil), bot.Keyboard{a.adminBack(c)})
 	return bot.End(), nil
+}
+
+// dirRefusal is why a CSV was refused, in the admin's language: each bad row by its line, each
+// reason from its code (locales left_dir_r_<code>), column names as in the file. Other errors
+// (the content as a whole failing its check) keep the checker's English text. At most 3000
+// characters.
+func (a *App) dirRefusal(lang string, err error) string {
+	msg := err.Error()
+	var ce *content.CSVError
+	if errors.As(err, &ce) {
+		lines := make([]string, len(ce.Rows))
+		for i, row := range ce.Rows {
+			rs := make([]string, len(row.Reasons))
+			for j, r := range row.Reasons {
+				rs[j] = a.loc.T(lang, "left_dir_r_"+r.Code, r.Args)
+				if r.Field != "" {
+					rs[j] = r.Field + ": " + rs[j]
+				}
+			}
+			line := a.loc.T(lang, "left_dir_line", map[string]any{"Line": row.Line}) + ": " + strings.Join(rs, "; ")
+			if row.EndLine != 0 && row.EndLine != row.Line {
+				line += " (" + a.loc.T(lang, "left_dir_runs_to", map[string]any{"Line": row.EndLine}) + ")"
+			}
+			lines[i] = line
+		}
+		msg = strings.Join(lines, "\n")
+	}
+	if r := []rune(msg); len(r) > 3000 {
+		msg = string(r[:3000]) + "…"
+	}
+	return msg
 }

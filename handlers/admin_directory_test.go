@@ -63,7 +63,7 @@ func TestDirectory_CSVRefusedWithLinesOrAppliedWithoutRestart(t *testing.T) {
 	summary := strings.SplitN(stripTags(h.T("en", "admin_dir_summary", map[string]any{"Added": 1, "Changed": 0, "Same": 0, "Kept": 0})), "Services not", 2)[0]
 	waitFor(t, h, ad, summary)
 	ad.Press("dir:ok")
-	if got, want := ad.Last().Text, stripTags(h.T("en", "admin_dir_applied", map[string]any{"N": 1})); got != want {
+	if got, want := ad.Last().Text, stripTags(h.Loc.N("en", "admin_dir_applied", 1, nil)); got != want {
 		t.Fatalf("after apply: %q, want %q", got, want)
 	}
 	if !strings.Contains(ostInWarsaw(p), "Demo Site Warsaw") {

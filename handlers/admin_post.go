@@ -156,7 +156,7 @@ func (a *App) takeVersion(c *bot.Ctx, p store.Post, lang string) (bot.Next, erro
 		limit = maxPostCaption
 	}
 	if n := utf16Len(v.Text); n > limit {
-		c.Reply(a.t(c, "admin_post_too_long", map[string]any{"N": n, "Max": limit}), nil)
+		c.Reply(a.loc.N(c.Lang, "admin_post_too_long", n, map[string]any{"Max": limit}), nil)
 		return bot.Stay(), nil
 	}
 	if len(ents) > 0 {
@@ -578,7 +578,7 @@ func (a *App) publishNow(c *bot.Ctx, p store.Post) (bot.Next, error) {
 	}
 	p.Kind, p.At, p.Next, p.State, p.By, p.ByLang = "now", c.Now.Unix(), c.Now.Unix(), store.PostScheduled, c.UserID, c.Lang
 	ts, _ := a.targets(p)
-	c.Show(a.t(c, "admin_post_publishing", map[string]any{"N": len(ts)}), bot.Keyboard{
+	c.Show(a.loc.N(c.Lang, "admin_post_publishing", len(ts), nil), bot.Keyboard{
 		bot.Row(bot.Btn(a.t(c, "admin_btn_post_status"), "ps:o:"+strconv.FormatUint(p.ID, 10))), a.adminBack(c)})
 	if err := a.audit(c, "post.publish", fmt.Sprintf("post #%d now, %d channel(s)", p.ID, len(ts))); err != nil {
 		return bot.Stay(), err

@@ -297,7 +297,7 @@ func TestPost_DowntimeWithinAndPastGrace(t *testing.T) {
 				t.Errorf("posts %d, want %d", got, tt.wantPosts)
 			}
 			if tt.wantState == "missed" {
-				want := stripTags(h.T("uk", "admin_report_missed", map[string]any{"ID": 1, "N": 1}))
+				want := stripTags(h.Loc.N("uk", "admin_report_missed", 1, map[string]any{"ID": 1}))
 				if !ad.Sees(want) {
 					t.Errorf("admin was not told %q; last: %q", want, ad.Last().Text)
 				}

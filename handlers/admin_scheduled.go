@@ -188,7 +188,7 @@ func (a *App) scheduledButton(c *bot.Ctx) (bot.Next, error) {
 					return bot.Stay(), err
 				}
 			}
-			c.Show(a.t(c, "admin_delete_too_old", map[string]any{"N": old, "Deleted": n}), bot.Keyboard{
+			c.Show(a.loc.N(c.Lang, "admin_delete_too_old", old, map[string]any{"Deleted": n}), bot.Keyboard{
 				bot.Row(bot.Btn(a.t(c, "admin_btn_outdated"), "ps:nc:"+parts[1])),
 				bot.Row(bot.Btn(a.t(c, "admin_btn_post_status"), "ps:o:"+parts[1]))})
 			return bot.Stay(), nil

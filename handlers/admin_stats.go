@@ -183,14 +183,14 @@ func (a *App) showStats(c *bot.Ctx, idx int) (bot.Next, error) {
 		return bot.Stay(), err
 	}
 	var b strings.Builder
-	b.WriteString(a.t(c, "admin_stats_title", map[string]any{"Days": statsWindows[idx]}) + "\n")
+	b.WriteString(a.loc.N(c.Lang, "admin_stats_title", statsWindows[idx], nil) + "\n")
 	for _, r := range rows {
 		b.WriteString("\n" + esc(r.label) + ": <b>" + esc(r.values[idx]) + "</b>")
 	}
 	b.WriteString("\n\n" + a.t(c, "admin_stats_note"))
 	var win []bot.Button
 	for i, d := range statsWindows {
-		label := a.t(c, "admin_btn_stats_days", map[string]any{"N": d})
+		label := a.loc.N(c.Lang, "admin_btn_stats_days", d, nil)
 		if i == idx {
 			label = "• " + label
 		}

@@ -61,7 +61,13 @@ func (a *App) membership(c *bot.Ctx) (bot.Next, error) {
 		buttons = append(buttons, bot.Btn(a.t(c, p.label), "mem:"+p.code))
 	}
 	kb := bot.Grid(2, buttons...)
-	kb = append(kb, bot.Row(bot.Btn(a.t(c, "mem_btn_apply"), "ma:start")))
+	if len(a.secretariat()) > 0 {
+		kb = append(kb, bot.Row(bot.Btn(a.t(c, "mem_btn_apply"), "ma:start")))
+	} else {
+		// No one could receive an application: the form is not offered at all, and the
+		// screen says how to apply instead (the website's form, as the procedure says).
+		text += "\n\n" + a.t(c, "left_mem_apply_elsewhere")
+	}
 	if a.handoffOn(c) {
 		kb = append(kb, bot.Row(a.askButton(c, "mem"))) // a question about membership becomes a case
 	}
@@ -70,8 +76,17 @@ func (a *App) membership(c *bot.Ctx) (bot.Next, error) {
 	return bot.Stay(), nil
 }
 
-// memStart begins the form (any earlier answers are dropped).
+// memStart begins the form (any earlier answers are dropped). Without a secretariat the form
+// is not started (an old "Apply" button may still be on screen): the person hears how to
+// apply instead of filling in something that cannot be sent.
 func (a *App) memStart(c *bot.Ctx) (bot.Next, error) {
+	if len(a.secretariat()) == 0 {
+		c.Show(a.t(c, "left_mem_apply_elsewhere"), bot.Keyboard{
+			bot.Row(bot.Btn(a.t(c, "mem_btn_how"), "mem:how")),
+			bot.Row(bot.Btn(a.t(c, "btn_to_menu"), "menu")),
+		})
+		return bot.End(), nil
+	}
 	c.ConvData = map[string]string{}
 	return a.memAsk(c, stateMemType)
 }

@@ -274,27 +274,7 @@ func (a *App) bringText(in *intake, c *bot.Ctx, steps []*content.Steps) string {
 		}
 	}
 	if in.flow == "treatment" {
-		d := c.ConvData
-		var have, missing []string
-		for _, doc := range documents {
-			if doc == "registration" && (d["country"] == "UA" || d["country"] == "") {
-				continue
-			}
-			if strings.Contains(","+d["docs"]+",", ","+doc+",") {
-				have = append(have, a.t(c, "tr_doc_"+doc))
-			} else {
-				missing = append(missing, a.t(c, "tr_doc_"+doc))
-			}
-		}
-		if len(have) > 0 {
-			b.WriteString("✅ " + strings.Join(have, "; ") + "\n")
-		}
-		if len(missing) > 0 {
-			b.WriteString("◻️ " + strings.Join(missing, "; ") + "\n")
-		}
-		if !strings.Contains(d["docs"], "medical") && (d["topic"] == "ost" || d["topic"] == "art") {
-			b.WriteString("\n" + a.t(c, "tr_hint_no_medical"))
-		}
+		b.WriteString(a.docsChecklist(c, ""))
 	} else if !found {
 		b.WriteString(a.t(c, "ux_res_bring_hum"))
 	}

@@ -273,7 +273,7 @@ func TestCallsOpenThenClosed(t *testing.T) {
 }
 
 func TestSectionDeepLinks(t *testing.T) {
-	h := handlerstest.Start(t, handlerstest.Options{})
+	h := startWithSecretariat(t) // the membership form is offered only when it can be delivered
 	p := h.Person(3200, "en")
 	onboard(p, "en")
 	for link, button := range map[string]string{"nps": "nps:" + h.Content.NPS.Substances[0].ID, "combo": "cmb:" + h.Content.ComboItems()[0].ID, "membership": "ma:start", "calls": "calls:closed", "about": "about:partners"} {
