@@ -241,6 +241,16 @@ func (o *Out) EditKeyboard(chatID int64, messageID int, kb Keyboard) {
 	}, "", false)
 }
 
+// EditKeyboardOf replaces the inline keyboard of the message recorded under ref, read when the
+// call's turn comes: a message sent earlier to the same chat whose id is not recorded yet (the
+// chat's calls go in order, so it is by then). Nothing is edited if the ref holds no message.
+func (o *Out) EditKeyboardOf(chatID int64, ref string, kb Keyboard) {
+	o.EditKeyboard(chatID, 0, kb)
+	e := &o.calls[len(o.calls)-1]
+	delete(e.Params, "message_id")
+	e.Resolve = map[string]string{"message_id": ref}
+}
+
 // Copy copies a message (copyMessage: no "forwarded from" trail) and records the copy's id
 // under ref.
 func (o *Out) Copy(toChat, fromChat int64, messageID int, protect bool, ref string) {

@@ -289,6 +289,20 @@ func (o *outbox) take(now time.Time) (item, *outChat, time.Duration, bool) {
 	return item{}, nil, wait, false
 }
 
+// readyNow reports whether another call may be taken at now (a button answer, or a chat whose
+// turn has come). Called with mu held.
+func (o *outbox) readyNow(now time.Time) bool {
+	if len(o.urgent) > 0 {
+		return true
+	}
+	for cls := range o.ready {
+		if len(o.ready[cls]) > 0 && !o.ready[cls][0].readyAt.After(now) {
+			return true
+		}
+	}
+	return false
+}
+
 // next blocks until a call may be sent and returns it, or returns false when ctx is done.
 func (o *outbox) next(ctx context.Context) (item, *outChat, bool) {
 	for {
@@ -296,8 +310,15 @@ func (o *outbox) next(ctx context.Context) (item, *outChat, bool) {
 			return item{}, nil, false // stopping: what is left stays in the store
 		}
 		o.mu.Lock()
-		it, ch, wait, ok := o.take(o.clock())
+		now := o.clock()
+		it, ch, wait, ok := o.take(now)
+		more := ok && o.readyNow(now)
 		o.mu.Unlock()
+		if more {
+			// One wake-up is left for a whole batch (the channel holds one): pass it on, so that
+			// every chat ready now gets a sender and a slow call holds only its own chat.
+			o.signal()
+		}
 		if ok {
 			return it, ch, true
 		}

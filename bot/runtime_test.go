@@ -512,3 +512,45 @@ func TestTokenNeverInLogs_UnreachableAndFailingAPI(t *testing.T) {
 		}
 	}
 }
+
+// TestOutbox_SlowCallDoesNotHoldOtherChatsOfTheSameBatch: one update queues a message to each of
+// three chats in one commit; the first of them to reach Telegram hangs (a long Delay fault). The
+// other two chats' messages must be answered while it hangs — every ready chat gets a sender,
+// not only the one woken for the batch.
+func TestOutbox_SlowCallDoesNotHoldOtherChatsOfTheSameBatch(t *testing.T) {
+	chats := []int64{31, 32, 33}
+	r := NewRouter()
+	r.Fallback(func(c *Ctx) (Next, error) {
+		if c.Text != "fan out" {
+			return Stay(), nil
+		}
+		for _, id := range chats {
+			c.Send(Message{ChatID: id, Text: "to " + strconv.FormatInt(id, 10)})
+		}
+		return Stay(), nil
+	})
+	rg := startRig(t, r, rigOptions{cfg: func(c *Config) { c.Senders = 4 }})
+	for _, id := range chats[1:] {
+		rg.api.SendText(user(id), "hello") // the chats exist; nothing is answered
+	}
+	rg.settle(5 * time.Second)
+	// The hanging call ends only when the server closes (at the end of the test).
+	rg.api.FailNext("sendMessage", 1, fakeapi.Fault{Delay: time.Hour})
+	rg.api.SendText(user(chats[0]), "fan out")
+
+	answered := func() map[int64]bool {
+		got := map[int64]bool{}
+		for _, c := range rg.api.CallsTo("sendMessage") {
+			if c.Status == 200 {
+				got[c.ChatID] = true
+			}
+		}
+		return got
+	}
+	// Two of the three calls can be answered only while the third hangs; the wait is a bound on
+	// a machine's slowness, not a measurement.
+	rg.api.WaitFor(10*time.Second, func() bool { return len(answered()) == 2 })
+	if got := answered(); len(got) != 2 {
+		t.Fatalf("answered while one call hangs: %v, want the two other chats", got)
+	}
+}

@@ -556,16 +556,18 @@ func TestStaff_NonStaffRefused(t *testing.T) {
 		})
 		return out.String()
 	}
-	// effects runs act and returns what the bot did in response: methods with their texts.
-	effects := func(act func()) []string {
+	// effects runs act and returns what the bot did in response, chat by chat (methods with their
+	// texts, in order): the outbox keeps the order of calls within a chat, not across chats, and a
+	// button's answer (answerCallbackQuery, chat 0 here) goes on its own.
+	effects := func(act func()) map[int64][]string {
 		n := len(h.API.Calls())
 		act()
-		var out []string
+		out := map[int64][]string{}
 		for _, c := range h.API.Calls()[n:] {
 			if c.Method == "getUpdates" {
 				continue
 			}
-			out = append(out, c.Method+"|"+c.Params["text"]+"|"+c.Params["reply_markup"])
+			out[c.ChatID] = append(out[c.ChatID], c.Method+"|"+c.Params["text"]+"|"+c.Params["reply_markup"])
 		}
 		return out
 	}

@@ -22,6 +22,9 @@ type MessageRef struct {
 	Fail    int    `json:"f,omitempty"`
 	Reason  string `json:"fr,omitempty"`
 	Unknown bool   `json:"u,omitempty"`
+	// Seq numbers a series of refs kept by their owner (the live screen: which of a chat's
+	// screens sent as new messages is the current one).
+	Seq int64 `json:"q,omitempty"`
 }
 
 // Sent reports whether the ref records a sent message.
