@@ -105,7 +105,8 @@ func TestBinary_SecondProcessRefusedBackupHealthMetrics(t *testing.T) {
 		}
 		body, _ := io.ReadAll(res.Body)
 		res.Body.Close()
-		for _, want := range []string{"peerline_updates_handled_total", "peerline_outbox_sent_total", "peerline_outbox_latency_seconds_bucket"} {
+		for _, want := range []string{"peerline_updates_handled_total", "peerline_outbox_sent_total", "peerline_outbox_latency_seconds_bucket",
+			"peerline_outbox_queued ", "peerline_outbox_drain_seconds ", "peerline_backpressure ", "peerline_backpressure_episodes_total "} {
 			if !strings.Contains(string(body), want) {
 				t.Errorf("metrics lack %s", want)
 			}
