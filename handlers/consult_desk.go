@@ -395,6 +395,17 @@ func (a *App) heldCase(c *bot.Ctx, arg string) (store.Staff, store.Case, bool, e
 		return s, store.Case{}, false, err
 	}
 	code := store.NormalizeCode(arg)
+	if given := strings.TrimSpace(arg); given != "" {
+		// A code was typed: never fall back to the active case (a typo in "/block K3F8" must
+		// not block someone else).
+		if _, found, err := c.Tx.Case(code); err != nil || !found {
+			if len([]rune(given)) > 12 {
+				given = string([]rune(given)[:12]) + "…"
+			}
+			a.say(c, a.t(c, "qastaff_no_such_case", map[string]any{"Code": esc(given)}))
+			return s, store.Case{}, false, err
+		}
+	}
 	if code == "" && c.ChatID == a.consChat && c.Raw.ThreadID != 0 {
 		k, found, err := c.Tx.CaseOfThread(c.Raw.ThreadID)
 		if err != nil {
