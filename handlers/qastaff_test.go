@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/ehra/peerline/bot/fakeapi"
@@ -34,6 +35,56 @@ func TestQAStaff_TypoCodeDoesNotActOnTheActiveCase(t *testing.T) {
 				}
 				if got := d.loadCase(k.Code); got.State != store.CaseTaken || got.Blocked {
 					t.Fatalf("%s acted on the active case: %+v", tc.cmd, got)
+				}
+			}
+		})
+	}
+}
+
+// TestQAStaff_HelpShowsTheRolesCommands: a consultant's /help lists what a consultant can do
+// (/on, /cases, /close, ...) in their language, an admin's the admin commands; a person's /help
+// shows neither.
+func TestQAStaff_HelpShowsTheRolesCommands(t *testing.T) {
+	for i, lang := range []string{"uk", "ru", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			d := newDesk(t, fakeapi.Chat{}, handlerstest.Options{Admins: []int64{staffAdminID}})
+			cons := d.consultant(611+int64(i), "Sova", lang)
+			admin := d.h.Person(staffAdminID, lang)
+			person := d.person(9410+int64(i), lang)
+			consLines := []string{
+				"<b>" + d.h.T(lang, "qastaff_help_consultant") + "</b>",
+				"/on — " + d.h.T(lang, "staff_cmd_on"),
+				"/off — " + d.h.T(lang, "staff_cmd_off"),
+				"/cases — " + d.h.T(lang, "consult_cmd_cases"),
+				"/close — " + d.h.T(lang, "consult_cmd_close"),
+				"/transfer — " + d.h.T(lang, "consult_cmd_transfer"),
+			}
+			adminLines := []string{
+				"<b>" + d.h.T(lang, "qastaff_help_admin") + "</b>",
+				"/invite — " + d.h.T(lang, "staff_cmd_invite"),
+			}
+			for _, tc := range []struct {
+				who       *handlerstest.Person
+				has, lack []string
+			}{
+				{cons, consLines, adminLines},
+				{admin, adminLines, consLines},
+				{person, nil, append(append([]string{}, consLines...), adminLines...)},
+			} {
+				tc.who.Send("/help")
+				got := tc.who.Last().HTML
+				if !strings.HasPrefix(got, d.h.T(lang, "help_text")) {
+					t.Errorf("user %d: /help does not start with the help text: %q", tc.who.U.ID, got)
+				}
+				for _, l := range tc.has {
+					if !strings.Contains(got, l) {
+						t.Errorf("user %d: /help lacks %q:\n%s", tc.who.U.ID, l, got)
+					}
+				}
+				for _, l := range tc.lack {
+					if strings.Contains(got, l) {
+						t.Errorf("user %d: /help shows %q", tc.who.U.ID, l)
+					}
 				}
 			}
 		})
