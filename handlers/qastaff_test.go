@@ -90,3 +90,34 @@ func TestQAStaff_HelpShowsTheRolesCommands(t *testing.T) {
 		})
 	}
 }
+
+// TestQAStaff_OffWithOpenCasesSaysTheyStay: /off with open cases says which ones stay the
+// consultant's and how to hand them over (with the case buttons), in their language; /off with
+// none says only the usual goodbye.
+func TestQAStaff_OffWithOpenCasesSaysTheyStay(t *testing.T) {
+	for i, lang := range []string{"uk", "ru", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			d := newDesk(t, fakeapi.Chat{}, handlerstest.Options{})
+			cons := d.consultant(621+int64(i), "Sova", lang)
+			p := d.person(9420+int64(i), lang)
+			p.Press("ask:gen")
+			k := d.caseOf(p)
+			cons.Press("ct:" + k.Code)
+			cons.Send("/off")
+			got, want := cons.Last().HTML, d.h.T(lang, "qastaff_off_still_holding", map[string]any{"Codes": "<b>" + k.Code + "</b>"})
+			if got != want {
+				t.Errorf("/off with a case: got %q, want %q", got, want)
+			}
+			if !cons.HasButton("cs:" + k.Code) {
+				t.Error("/off with a case: no button for the case")
+			}
+			if d.loadCase(k.Code).Consultant != cons.U.ID {
+				t.Error("/off handed the case away")
+			}
+			d.olena.Send("/off") // holds nothing
+			if got, want := d.olena.Last().HTML, d.h.T("en", "staff_off", map[string]any{"Name": "Olena"}); got != want {
+				t.Errorf("/off with no case: got %q, want %q", got, want)
+			}
+		})
+	}
+}
