@@ -1101,6 +1101,7 @@ func (a *App) caseForgotten(c *bot.Ctx) error {
 					a.closeWorkspace(c.Tx, c.Out, k)
 				}
 			}
+			k.State = store.CaseClosed // the cards lose "Take": nothing is left to take
 			a.updateCards(c.Tx, c.Out, k, "consult_card_left", nil)
 			if err := count(c.Tx, c.Now, "cases_forgotten"); err != nil {
 				return err

@@ -121,3 +121,31 @@ func TestQAStaff_OffWithOpenCasesSaysTheyStay(t *testing.T) {
 		})
 	}
 }
+
+// TestQAStaff_ForgottenWaitingCaseCardLosesTake: when a person whose case is still waiting uses
+// /forget, every consultant's card says the person has left and no longer offers "Take" (it
+// used to keep the button, leading to "no longer waiting").
+func TestQAStaff_ForgottenWaitingCaseCardLosesTake(t *testing.T) {
+	for i, lang := range []string{"uk", "ru", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			d := newDesk(t, fakeapi.Chat{}, handlerstest.Options{})
+			cons := d.consultant(631+int64(i), "Sova", lang)
+			p := d.person(9430+int64(i), lang)
+			p.Press("ask:gen")
+			k := d.caseOf(p)
+			if !cons.HasButton("ct:" + k.Code) {
+				t.Fatal("no card")
+			}
+			p.Send("/forget")
+			p.Press("fg:yes")
+			for _, c := range []*handlerstest.Person{cons, d.olena} {
+				if c.HasButton("ct:" + k.Code) {
+					t.Errorf("consultant %d: the card of an erased case still offers Take", c.U.ID)
+				}
+			}
+			if want := d.h.T(lang, "consult_card_left"); !cons.Sees(want) {
+				t.Errorf("the card does not say %q", want)
+			}
+		})
+	}
+}
