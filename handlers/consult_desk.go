@@ -429,6 +429,14 @@ func (a *App) heldCase(c *bot.Ctx, arg string) (store.Staff, store.Case, bool, e
 		a.say(c, a.t(c, "consult_which_case"))
 		return s, k, false, nil
 	}
+	switch k.State {
+	case store.CaseClosed:
+		a.say(c, a.t(c, "qastaff_case_closed", map[string]any{"Code": k.Code}))
+		return s, k, false, nil
+	case store.CaseQueued:
+		a.say(c, a.t(c, "qastaff_case_waiting", map[string]any{"Code": k.Code}))
+		return s, k, false, nil
+	}
 	if k.State != store.CaseTaken || k.Consultant != s.UserID {
 		a.say(c, a.t(c, "consult_not_yours", map[string]any{"Code": k.Code, "Name": esc(a.casePseudonym(c.Tx, k.Consultant))}))
 		return s, k, false, nil

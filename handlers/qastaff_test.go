@@ -149,3 +149,46 @@ func TestQAStaff_ForgottenWaitingCaseCardLosesTake(t *testing.T) {
 		})
 	}
 }
+
+// TestQAStaff_OldCaseButtonsSayWhatHappened: the "#CODE" button of an old /cases list, or /close CODE,
+// for a case that is closed or back in the queue says so, instead of "held by <the consultant
+// themself>; only they can do this".
+func TestQAStaff_OldCaseButtonsSayWhatHappened(t *testing.T) {
+	for i, lang := range []string{"uk", "ru", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			d := newDesk(t, fakeapi.Chat{}, handlerstest.Options{})
+			cons := d.consultant(641+int64(i), "Sova", lang)
+			a := d.person(9440+int64(i), lang)
+			b := d.person(9450+int64(i), lang)
+			a.Press("ask:gen")
+			ka := d.caseOf(a)
+			b.Press("ask:gen")
+			kb := d.caseOf(b)
+			cons.Press("ct:" + ka.Code)
+			cons.Press("ct:" + kb.Code)
+			cons.Send("/cases")
+			list := cons.Last() // carries #CODE buttons; stays after a close
+
+			cons.Send("/release " + kb.Code)
+			d.h.API.Press(cons.U, cons.Chat(), list.ID, "cs:"+kb.Code)
+			d.h.Settle()
+			want := d.h.T(lang, "qastaff_case_waiting", map[string]any{"Code": kb.Code})
+			if got, _ := d.lastAnswer(); got != want {
+				t.Errorf("#CODE of a released case: got %q, want %q", got, want)
+			}
+			cons.Send("/close " + ka.Code)
+			cons.Press("co:" + ka.Code + ":info")
+			cons.Press("cf:" + ka.Code + ":0")
+			d.h.API.Press(cons.U, cons.Chat(), list.ID, "cs:"+ka.Code)
+			d.h.Settle()
+			want = d.h.T(lang, "qastaff_case_closed", map[string]any{"Code": ka.Code})
+			if got, _ := d.lastAnswer(); got != want {
+				t.Errorf("#CODE of a closed case: got %q, want %q", got, want)
+			}
+			cons.Send("/close " + ka.Code)
+			if got := cons.Last().HTML; got != want {
+				t.Errorf("/close of a closed case: got %q, want %q", got, want)
+			}
+		})
+	}
+}
