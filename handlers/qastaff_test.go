@@ -192,3 +192,43 @@ func TestQAStaff_OldCaseButtonsSayWhatHappened(t *testing.T) {
 		})
 	}
 }
+
+// TestQAStaff_ConsultantWithNoCaseIsToldNothingWasSent: a consultant who holds no case and
+// sends text, a photo or a sticker is told, in their language, that it reached nobody — not
+// offered, like a person, to "talk to a peer consultant"; no case opens about them.
+func TestQAStaff_ConsultantWithNoCaseIsToldNothingWasSent(t *testing.T) {
+	for i, lang := range []string{"uk", "ru", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			d := newDesk(t, fakeapi.Chat{}, handlerstest.Options{})
+			cons := d.consultant(651+int64(i), "Sova", lang)
+			want := d.h.T(lang, "qastaff_no_case")
+			for _, send := range []struct {
+				name string
+				do   func()
+			}{
+				{"text", func() { cons.Send("hello, anyone?") }},
+				{"photo", func() { d.h.API.SendMedia(cons.U, fakeapi.Chat{}, 0, fakeapi.KindPhoto, ""); d.h.Settle() }},
+				{"sticker", func() { d.h.API.SendMedia(cons.U, fakeapi.Chat{}, 0, fakeapi.KindSticker, ""); d.h.Settle() }},
+			} {
+				send.do()
+				if got := cons.Last(); got.HTML != want || !cons.HasButton("cn") {
+					t.Errorf("%s: got %q, want %q with Take next", send.name, got.HTML, want)
+				}
+				for _, b := range cons.Buttons() {
+					if strings.HasPrefix(b.Data, "ask:") {
+						t.Errorf("%s: the consultant is offered %q", send.name, b.Data)
+					}
+				}
+			}
+			var n int
+			_ = d.h.DB.View(func(tx *store.Tx) error {
+				all, err := tx.Cases(func(*store.Case) bool { return true })
+				n = len(all)
+				return err
+			})
+			if n != 0 {
+				t.Errorf("%d case(s) opened", n)
+			}
+		})
+	}
+}

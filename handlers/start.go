@@ -294,6 +294,9 @@ func (a *App) fallback(c *bot.Ctx) (bot.Next, error) {
 			return bot.Stay(), err
 		}
 	}
+	if done, err := a.consultantNoCase(c); done || err != nil { // qastaff.go
+		return bot.Stay(), err
+	}
 	if !c.IsPrivate() {
 		if (c.ChatType == "group" || c.ChatType == "supergroup") && c.ChatID != a.consChat {
 			a.leave(c)
