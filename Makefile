@@ -42,7 +42,8 @@ fuzz:
 		$(GO) test ./$$pkg/ -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s; done
 
 # Whole-pipeline load test against the fake Bot API: /help and plain text from 1,000 chats,
-# compared with a bare tgbotapi echo bot in the same run, then an overload (plain text at ten times
+# compared with a bare tgbotapi echo bot and the echo peers of ../shared/peers (telego,
+# go-telegram/bot; PEERLINE_PEERS elsewhere; skipped when absent) in the same run, then an overload (plain text at ten times
 # Telegram's rate, limits on, PEERLINE_OVERLOAD_SECONDS=10) and its drain; plus the Go benchmarks.
 # Sizes: PEERLINE_LOAD_CHATS, PEERLINE_LOAD_PER_CHAT. Figures are printed, not asserted.
 bench:

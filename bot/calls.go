@@ -3,7 +3,6 @@ package bot
 import (
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/ehra/peerline/store"
 )
@@ -307,14 +306,14 @@ func (k Keyboard) json() string {
 				buf = append(buf, ',')
 			}
 			buf = append(buf, `{"text":`...)
-			buf = appendJSONString(buf, b.Text)
+			buf = store.AppendJSONString(buf, b.Text)
 			if b.Data != "" {
 				buf = append(buf, `,"callback_data":`...)
-				buf = appendJSONString(buf, b.Data)
+				buf = store.AppendJSONString(buf, b.Data)
 			}
 			if b.URL != "" {
 				buf = append(buf, `,"url":`...)
-				buf = appendJSONString(buf, b.URL)
+				buf = store.AppendJSONString(buf, b.URL)
 			}
 			buf = append(buf, '}')
 		}
@@ -346,7 +345,7 @@ func (r *ReplyKeyboard) json() string {
 				buf = append(buf, ',')
 			}
 			buf = append(buf, `{"text":`...)
-			buf = appendJSONString(buf, t)
+			buf = store.AppendJSONString(buf, t)
 			buf = append(buf, '}')
 		}
 		buf = append(buf, ']')
@@ -357,55 +356,4 @@ func (r *ReplyKeyboard) json() string {
 	}
 	buf = append(buf, `,"resize_keyboard":true}`...)
 	return string(buf)
-}
-
-// appendJSONString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD, as with
-// encoding/json.
-func appendJSONString(buf []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	buf = append(buf, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			buf = append(buf, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				buf = append(buf, '\\', c)
-			case '\n':
-				buf = append(buf, '\\', 'n')
-			case '\r':
-				buf = append(buf, '\\', 'r')
-			case '\t':
-				buf = append(buf, '\\', 't')
-			default:
-				buf = append(buf, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			buf = append(buf, s[start:i]...)
-			buf = append(buf, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			buf = append(buf, s[start:i]...)
-			buf = append(buf, '\\', 'u', '2', '0', '2', hex[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	buf = append(buf, s[start:]...)
-	return append(buf, '"')
 }

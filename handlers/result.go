@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/ehra/peerline/bot"
 	"github.com/ehra/peerline/content"
@@ -60,18 +61,33 @@ func nowLines(text string, n, max int) []string {
 			h, r = []rune(strings.TrimRight(cut, " ,;:—-")+"…"), nil
 		}
 		if room := max - len(h); len(r) > room {
-			cut := ""
-			if room > 0 {
-				cut = string(r[:room])
-				if i := strings.LastIndex(cut, " "); i >= 0 {
-					cut = cut[:i]
-				}
+			// Never cut a sentence in half (half a sentence about a rule can say the opposite of
+			// the whole): keep the first sentence if it fits, else the heading alone.
+			end := firstSentenceEnd(r)
+			if end > 0 && end <= room {
+				r = r[:end]
+			} else {
+				r = nil
 			}
-			r = []rune(strings.TrimRight(cut, " ,;:—-") + "…")
 		}
 		out = append(out, strings.TrimSpace("<b>"+html.EscapeString(string(h))+"</b> "+html.EscapeString(string(r))))
 	}
 	return out
+}
+
+// firstSentenceEnd is the length of the first sentence of r (through its full stop, question or
+// exclamation mark followed by the end, or by a space and a capital letter — so "2022 г. для"
+// is no end), or 0 if r has no sentence end.
+func firstSentenceEnd(r []rune) int {
+	for i, x := range r {
+		if x != '.' && x != '!' && x != '?' {
+			continue
+		}
+		if i+1 == len(r) || (i+2 < len(r) && r[i+1] == ' ' && unicode.IsUpper(r[i+2])) {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 // intakeResult ends the questions: the short answer, as the live screen, in the result state.
@@ -274,27 +290,7 @@ func (a *App) bringText(in *intake, c *bot.Ctx, steps []*content.Steps) string {
 		}
 	}
 	if in.flow == "treatment" {
-		d := c.ConvData
-		var have, missing []string
-		for _, doc := range documents {
-			if doc == "registration" && (d["country"] == "UA" || d["country"] == "") {
-				continue
-			}
-			if strings.Contains(","+d["docs"]+",", ","+doc+",") {
-				have = append(have, a.t(c, "tr_doc_"+doc))
-			} else {
-				missing = append(missing, a.t(c, "tr_doc_"+doc))
-			}
-		}
-		if len(have) > 0 {
-			b.WriteString("✅ " + strings.Join(have, "; ") + "\n")
-		}
-		if len(missing) > 0 {
-			b.WriteString("◻️ " + strings.Join(missing, "; ") + "\n")
-		}
-		if !strings.Contains(d["docs"], "medical") && (d["topic"] == "ost" || d["topic"] == "art") {
-			b.WriteString("\n" + a.t(c, "tr_hint_no_medical"))
-		}
+		b.WriteString(a.docsChecklist(c, ""))
 	} else if !found {
 		b.WriteString(a.t(c, "ux_res_bring_hum"))
 	}

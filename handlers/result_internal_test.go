@@ -13,12 +13,18 @@ func TestNowLines(t *testing.T) {
 	got := nowLines(text, 4, 40)
 	want := []string{
 		"<b>1. Gather your papers</b>",
-		"<b>2. Know your rights.</b> In the EU…",
+		"<b>2. Know your rights.</b>", // its first sentence does not fit: never half a sentence
 		"<b>3. Short</b>",
 		"<b>4. Fourth</b> x",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("nowLines:\n got %q\nwant %q", got, want)
+	}
+	if got, want := nowLines("<b>1. Register.</b> It takes a day. Then the rest follows, and a long tail of words.", 1, 40), "<b>1. Register.</b> It takes a day."; len(got) != 1 || got[0] != want {
+		t.Errorf("first sentence that fits: got %q, want %q", got, want)
+	}
+	if got, want := nowLines("<b>2. ЗПТ.</b> У 2022 р. для людей з України були пільги, а тепер умови змінилися.", 1, 60), "<b>2. ЗПТ.</b>"; len(got) != 1 || got[0] != want {
+		t.Errorf("an abbreviation is no sentence end: got %q, want %q", got, want)
 	}
 	for _, l := range nowLines("<b>1. A &amp; B</b> c < d", 1, 80) {
 		if l != "<b>1. A &amp; B</b> c &lt; d" {

@@ -145,29 +145,38 @@ func newTreatmentIntake() *intake {
 		if d["medicine"] != "" {
 			b.WriteString("• " + a.t(c, "tr_med_"+d["medicine"]) + "\n")
 		}
-		var have, missing []string
-		for _, doc := range documents {
-			if doc == "registration" && (d["country"] == "UA" || d["country"] == "") {
-				continue
-			}
-			if strings.Contains(","+d["docs"]+",", ","+doc+",") {
-				have = append(have, a.t(c, "tr_doc_"+doc))
-			} else {
-				missing = append(missing, a.t(c, "tr_doc_"+doc))
-			}
-		}
-		if len(have) > 0 {
-			b.WriteString("• ✅ " + strings.Join(have, "; ") + "\n")
-		}
-		if len(missing) > 0 {
-			b.WriteString("• ◻️ " + strings.Join(missing, "; ") + "\n")
-		}
-		if !strings.Contains(d["docs"], "medical") && (d["topic"] == "ost" || d["topic"] == "art") {
-			b.WriteString("\n" + a.t(c, "tr_hint_no_medical"))
-		}
+		b.WriteString(a.docsChecklist(c, "• "))
 		return b.String()
 	}
 	return in
+}
+
+// docsChecklist lists the documents the person has (✅) and lacks (◻️), each line led by bullet,
+// and the hint to get a medical extract when an OST or ART patient has none.
+func (a *App) docsChecklist(c *bot.Ctx, bullet string) string {
+	d := c.ConvData
+	var b strings.Builder
+	var have, missing []string
+	for _, doc := range documents {
+		if doc == "registration" && (d["country"] == "UA" || d["country"] == "") {
+			continue
+		}
+		if strings.Contains(","+d["docs"]+",", ","+doc+",") {
+			have = append(have, a.t(c, "tr_doc_"+doc))
+		} else {
+			missing = append(missing, a.t(c, "tr_doc_"+doc))
+		}
+	}
+	if len(have) > 0 {
+		b.WriteString(bullet + "✅ " + strings.Join(have, "; ") + "\n")
+	}
+	if len(missing) > 0 {
+		b.WriteString(bullet + "◻️ " + strings.Join(missing, "; ") + "\n")
+	}
+	if !strings.Contains(d["docs"], "medical") && (d["topic"] == "ost" || d["topic"] == "art") {
+		b.WriteString("\n" + a.t(c, "tr_hint_no_medical"))
+	}
+	return b.String()
 }
 
 func orDefault(s, def string) string {

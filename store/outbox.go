@@ -136,7 +136,7 @@ func (e OutboxEntry) MarshalJSON() ([]byte, error) {
 		buf = append(buf, `"g":true,`...)
 	}
 	buf = append(buf, `"m":`...)
-	buf = appendJSONString(buf, e.Method)
+	buf = AppendJSONString(buf, e.Method)
 	buf = append(buf, `,"p":`...)
 	if e.Params == nil {
 		buf = append(buf, "null"...)
@@ -148,9 +148,9 @@ func (e OutboxEntry) MarshalJSON() ([]byte, error) {
 				buf = append(buf, ',')
 			}
 			first = false
-			buf = appendJSONString(buf, k)
+			buf = AppendJSONString(buf, k)
 			buf = append(buf, ':')
-			buf = appendJSONString(buf, v)
+			buf = AppendJSONString(buf, v)
 		}
 		buf = append(buf, '}')
 	}
@@ -162,7 +162,7 @@ func (e OutboxEntry) MarshalJSON() ([]byte, error) {
 	}
 	if e.Ref != "" {
 		buf = append(buf, `,"r":`...)
-		buf = appendJSONString(buf, e.Ref)
+		buf = AppendJSONString(buf, e.Ref)
 	}
 	if e.Created != 0 {
 		buf = append(buf, `,"t":`...)
@@ -184,9 +184,9 @@ func (e OutboxEntry) MarshalJSON() ([]byte, error) {
 				buf = append(buf, ',')
 			}
 			first = false
-			buf = appendJSONString(buf, k)
+			buf = AppendJSONString(buf, k)
 			buf = append(buf, ':')
-			buf = appendJSONString(buf, v)
+			buf = AppendJSONString(buf, v)
 		}
 		buf = append(buf, '}')
 	}
@@ -207,9 +207,9 @@ func (e OutboxEntry) MarshalJSON() ([]byte, error) {
 	return append(buf, '}'), nil
 }
 
-// appendJSONString appends s as a JSON string (invalid UTF-8 becomes U+FFFD, as with
-// encoding/json). bot has the same for keyboards; store imports nothing of ours.
-func appendJSONString(buf []byte, s string) []byte {
+// AppendJSONString appends s as a JSON string (invalid UTF-8 becomes U+FFFD, as with
+// encoding/json). The outbox encoding and bot's keyboards use it.
+func AppendJSONString(buf []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	buf = append(buf, '"')
 	start := 0

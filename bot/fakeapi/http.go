@@ -353,7 +353,14 @@ func readParams(r *http.Request) (params, uploads map[string]string, err error) 
 	}
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct == "multipart/form-data" {
-		if err := r.ParseMultipartForm(32 << 20); err != nil {
+		body := &countingReader{r: r.Body}
+		r.Body = struct {
+			io.Reader
+			io.Closer
+		}{body, r.Body}
+		if err := r.ParseMultipartForm(32 << 20); errors.Is(err, io.EOF) && body.n == 0 {
+			return params, nil, nil // an empty body (go-telegram/bot's getMe): Telegram takes it
+		} else if err != nil {
 			return nil, nil, errors.New("can't parse multipart request")
 		}
 		defer r.MultipartForm.RemoveAll()
@@ -488,4 +495,16 @@ func htmlPage(status int) []byte {
 	t := strconv.Itoa(status) + " " + http.StatusText(status)
 	return []byte("<html>\r\n<head><title>" + t + "</title></head>\r\n<body>\r\n<center><h1>" + t +
 		"</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n")
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }
