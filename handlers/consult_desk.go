@@ -426,6 +426,10 @@ func (a *App) heldCase(c *bot.Ctx, arg string) (store.Staff, store.Case, bool, e
 		return s, k, false, err
 	}
 	if !found || code == "" {
+		if !c.IsCallback() && c.IsPrivate() && c.Command != "" && a.holding(c.Tx, s.UserID) > 0 {
+			a.whichCase(c, s) // qastaff.go: the command's own example and the case buttons
+			return s, k, false, nil
+		}
 		a.say(c, a.t(c, "consult_which_case"))
 		return s, k, false, nil
 	}

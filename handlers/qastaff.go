@@ -1,6 +1,9 @@
 package handlers
 
-import "github.com/ehra/peerline/bot"
+import (
+	"github.com/ehra/peerline/bot"
+	"github.com/ehra/peerline/store"
+)
 
 // consultantNoCase answers a consultant's plain message or media in their private chat when it
 // belongs to no case (they hold none) and no form is open: it reaches nobody, and they are told
@@ -17,4 +20,14 @@ func (a *App) consultantNoCase(c *bot.Ctx) (bool, error) {
 	}
 	c.Reply(a.t(c, "qastaff_no_case"), bot.Keyboard{bot.Row(bot.Btn(a.t(c, "consult_btn_next"), "cn"))})
 	return true, nil
+}
+
+// whichCase asks a consultant who holds cases but gave no code (and has no active case) which
+// case a command is about, with an example of that very command and the buttons of their cases.
+func (a *App) whichCase(c *bot.Ctx, s store.Staff) {
+	example := "/" + c.Command + " K3F9"
+	if c.Command == "transfer" {
+		example = "/transfer K3F9 " + a.t(c, "qastaff_name")
+	}
+	c.Reply(a.t(c, "qastaff_which_case", map[string]any{"Example": example}), a.casesKeyboard(c, s))
 }

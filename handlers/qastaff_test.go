@@ -232,3 +232,42 @@ func TestQAStaff_ConsultantWithNoCaseIsToldNothingWasSent(t *testing.T) {
 		})
 	}
 }
+
+// TestQAStaff_WhichCaseShowsTheCommandAndTheCases: a consultant holding a case with no active
+// one (after releasing the active case) who sends /close or /transfer NAME without a code is
+// shown that command's own example and the buttons of their cases (it used to suggest
+// "/case K3F9" for every command); nothing changes.
+func TestQAStaff_WhichCaseShowsTheCommandAndTheCases(t *testing.T) {
+	for i, lang := range []string{"uk", "ru", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			d := newDesk(t, fakeapi.Chat{}, handlerstest.Options{})
+			cons := d.consultant(661+int64(i), "Sova", lang)
+			a := d.person(9460+int64(i), lang)
+			b := d.person(9470+int64(i), lang)
+			a.Press("ask:gen")
+			ka := d.caseOf(a)
+			b.Press("ask:gen")
+			kb := d.caseOf(b)
+			cons.Press("ct:" + ka.Code)
+			cons.Press("ct:" + kb.Code) // active
+			cons.Send("/release")
+			for _, tc := range []struct{ cmd, example string }{
+				{"/close", "/close K3F9"},
+				{"/transfer Olena", "/transfer K3F9 " + d.h.T(lang, "qastaff_name")},
+				{"/release", "/release K3F9"},
+			} {
+				cons.Send(tc.cmd)
+				got, want := cons.Last().HTML, d.h.T(lang, "qastaff_which_case", map[string]any{"Example": tc.example})
+				if got != want {
+					t.Errorf("%s: got %q, want %q", tc.cmd, got, want)
+				}
+				if !cons.HasButton("cs:" + ka.Code) {
+					t.Errorf("%s: no button for the held case", tc.cmd)
+				}
+				if k := d.loadCase(ka.Code); k.State != store.CaseTaken || k.Consultant != cons.U.ID || k.Offer != 0 {
+					t.Fatalf("%s changed the case: %+v", tc.cmd, k)
+				}
+			}
+		})
+	}
+}
