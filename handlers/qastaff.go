@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"unicode"
+
 	"github.com/ehra/peerline/bot"
 	"github.com/ehra/peerline/store"
 )
@@ -30,4 +32,15 @@ func (a *App) whichCase(c *bot.Ctx, s store.Staff) {
 		example = "/transfer K3F9 " + a.t(c, "qastaff_name")
 	}
 	c.Reply(a.t(c, "qastaff_which_case", map[string]any{"Example": example}), a.casesKeyboard(c, s))
+}
+
+// lowerFirst lowercases the first letter of a command's menu description ("Start a shift") for a
+// line of /help ("/on — start a shift"), unless it begins an abbreviation ("OST ...").
+func lowerFirst(s string) string {
+	r := []rune(s)
+	if len(r) == 0 || (len(r) > 1 && unicode.IsUpper(r[1])) {
+		return s
+	}
+	r[0] = unicode.ToLower(r[0])
+	return string(r)
 }

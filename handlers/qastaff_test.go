@@ -43,7 +43,7 @@ func TestQAStaff_TypoCodeDoesNotActOnTheActiveCase(t *testing.T) {
 
 // TestQAStaff_HelpShowsTheRolesCommands: a consultant's /help lists what a consultant can do
 // (/on, /cases, /close, ...) in their language, an admin's the admin commands; a person's /help
-// shows neither.
+// shows neither. The lines read like the person's help: "/on — start a shift".
 func TestQAStaff_HelpShowsTheRolesCommands(t *testing.T) {
 	for i, lang := range []string{"uk", "ru", "en"} {
 		t.Run(lang, func(t *testing.T) {
@@ -53,15 +53,15 @@ func TestQAStaff_HelpShowsTheRolesCommands(t *testing.T) {
 			person := d.person(9410+int64(i), lang)
 			consLines := []string{
 				"<b>" + d.h.T(lang, "qastaff_help_consultant") + "</b>",
-				"/on — " + d.h.T(lang, "staff_cmd_on"),
-				"/off — " + d.h.T(lang, "staff_cmd_off"),
+				"/on — " + map[string]string{"uk": "почати зміну", "ru": "начать смену", "en": "start a shift"}[lang],
+				"/off — " + map[string]string{"uk": "завершити зміну", "ru": "закончить смену", "en": "end the shift"}[lang],
 				"/cases — " + d.h.T(lang, "consult_cmd_cases"),
 				"/close — " + d.h.T(lang, "consult_cmd_close"),
 				"/transfer — " + d.h.T(lang, "consult_cmd_transfer"),
 			}
 			adminLines := []string{
 				"<b>" + d.h.T(lang, "qastaff_help_admin") + "</b>",
-				"/invite — " + d.h.T(lang, "staff_cmd_invite"),
+				"/invite — " + map[string]string{"uk": "запросити консультанта чи адміністратора", "ru": "пригласить консультанта или администратора", "en": "invite a consultant or an admin"}[lang],
 			}
 			for _, tc := range []struct {
 				who       *handlerstest.Person

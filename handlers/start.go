@@ -242,7 +242,7 @@ func (a *App) staffHelp(c *bot.Ctx) string {
 	var b strings.Builder
 	b.WriteString("\n\n<b>" + a.t(c, title) + "</b>")
 	for _, sc := range cmds {
-		b.WriteString("\n/" + sc.Name + " — " + a.t(c, sc.Key))
+		b.WriteString("\n/" + sc.Name + " — " + lowerFirst(a.t(c, sc.Key)))
 	}
 	return b.String()
 }
