@@ -826,10 +826,15 @@ func (a *App) clearCopies(tx *store.Tx, out *bot.Out, k store.Case, only int64) 
 		byChat[p.SelfChat] = append(byChat[p.SelfChat], p.SelfID)
 	}
 	// The case's header and private cards go too: they name its code, topic and place.
-	for _, refs := range [][]string{headerRefs(k), cardRefs(k)} {
+	for i, refs := range [][]string{headerRefs(k), cardRefs(k)} {
 		for _, name := range refs {
 			if r, found, err := tx.Ref(name); err == nil && found && r.ChatID > 0 && r.At >= cutoff && (only == 0 || r.ChatID == only) {
 				byChat[r.ChatID] = append(byChat[r.ChatID], r.MessageID)
+				if i == 1 {
+					// A deleted card is not edited later: an edit of a deleted message in a
+					// private chat is sent as a new one ("New request … Closed" out of nowhere).
+					_ = tx.DeleteRef(name)
+				}
 			}
 		}
 	}

@@ -271,3 +271,34 @@ func TestQAStaff_WhichCaseShowsTheCommandAndTheCases(t *testing.T) {
 		})
 	}
 }
+
+// TestQAStaff_NoStaleCardAfterTheCaseLeft: once a case left a consultant's private chat (handed
+// over, then closed by the colleague), no "New request … Closed" card pops up there again — the
+// card was deleted, and an edit of a deleted card used to be sent as a new message.
+func TestQAStaff_NoStaleCardAfterTheCaseLeft(t *testing.T) {
+	for i, lang := range []string{"uk", "ru", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			d := newDesk(t, fakeapi.Chat{}, handlerstest.Options{})
+			sova := d.consultant(671+int64(i), "Sova", lang)
+			lis := d.consultant(681+int64(i), "Lis", lang)
+			p := d.person(9480+int64(i), lang)
+			p.Press("ask:gen")
+			k := d.caseOf(p)
+			sova.Press("ct:" + k.Code)
+			sova.Send("/transfer Lis")
+			lis.Press("cx:" + k.Code + ":y")
+			before := len(sova.Messages())
+			lis.Send("/close " + k.Code)
+			lis.Press("co:" + k.Code + ":info")
+			lis.Press("cf:" + k.Code + ":0")
+			for _, m := range sova.Messages()[before:] {
+				t.Errorf("Sova got %q after the case left her", m.Text)
+			}
+			for _, m := range sova.Messages() {
+				if strings.Contains(m.Text, k.Code) && strings.Contains(m.Text, d.h.T(lang, "consult_card_new")) && !m.Deleted {
+					t.Errorf("a card of the case is in Sova's chat: %q", m.Text)
+				}
+			}
+		})
+	}
+}
