@@ -194,6 +194,9 @@ func (a *App) announce(tx *store.Tx, out *bot.Out, k store.Case, note string) er
 
 // sendCard sends one card and records where it went.
 func (a *App) sendCard(tx *store.Tx, out *bot.Out, k *store.Case, chat int64, note string) {
+	if chat == k.Person {
+		return // a consultant who asked for help is not offered their own request
+	}
 	lang := a.groupLang()
 	if chat > 0 {
 		if s, ok := a.staffMember(tx, chat); ok {
@@ -287,6 +290,9 @@ func (a *App) take(c *bot.Ctx, s store.Staff, k store.Case) error {
 	case k.State != store.CaseQueued:
 		c.Alert(a.t(c, "consult_case_gone"))
 		return nil
+	case k.Person == s.UserID:
+		c.Alert(a.t(c, "qastaff_own_request"))
+		return nil
 	case a.holding(c.Tx, s.UserID) >= s.Capacity:
 		c.Alert(a.t(c, "consult_full", map[string]any{"N": s.Capacity}))
 		return nil
@@ -353,6 +359,7 @@ func (a *App) takeNext(c *bot.Ctx) (bot.Next, error) {
 	if err != nil {
 		return bot.Stay(), err
 	}
+	q = slices.DeleteFunc(q, func(k store.Case) bool { return k.Person == s.UserID }) // not their own request
 	if len(q) == 0 {
 		a.say(c, a.t(c, "consult_queue_empty"))
 		return bot.Stay(), nil

@@ -302,3 +302,39 @@ func TestQAStaff_NoStaleCardAfterTheCaseLeft(t *testing.T) {
 		})
 	}
 }
+
+// TestQAStaff_ConsultantCannotTakeTheirOwnRequest: a consultant who asks for help themself (the
+// menu offers it to everyone) gets no card of their own request, cannot take it with /next or
+// an old button, and a colleague can.
+func TestQAStaff_ConsultantCannotTakeTheirOwnRequest(t *testing.T) {
+	for i, lang := range []string{"uk", "ru", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			d := newDesk(t, fakeapi.Chat{}, handlerstest.Options{})
+			sova := d.consultant(691+int64(i), "Sova", lang)
+			sova.Press("ask:gen")
+			k := d.caseOf(sova)
+			if sova.HasButton("ct:" + k.Code) {
+				t.Error("the consultant got a card of their own request")
+			}
+			sova.Send("/next")
+			if got := d.loadCase(k.Code); got.State != store.CaseQueued {
+				t.Fatalf("/next took the consultant's own request: %+v", got)
+			}
+			d.h.API.Press(sova.U, sova.Chat(), sova.Last().ID, "ct:"+k.Code)
+			d.h.Settle()
+			if got := d.loadCase(k.Code); got.State != store.CaseQueued {
+				t.Fatalf("Take of their own request: %+v", got)
+			}
+			if got, want := func() string { s, _ := d.lastAnswer(); return s }(), d.h.T(lang, "qastaff_own_request"); got != want {
+				t.Errorf("Take of their own request: got %q, want %q", got, want)
+			}
+			if !d.olena.HasButton("ct:" + k.Code) {
+				t.Fatal("a colleague got no card")
+			}
+			d.olena.Press("ct:" + k.Code)
+			if got := d.loadCase(k.Code); got.Consultant != d.olena.U.ID {
+				t.Errorf("the colleague could not take it: %+v", got)
+			}
+		})
+	}
+}
