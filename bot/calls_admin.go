@@ -123,27 +123,30 @@ func (o *Out) Unpin(chat string, messageID int) {
 
 // EditPost replaces a published post's text (or caption) with entities and its buttons.
 func (o *Out) EditPost(chat string, messageID int, media bool, text, entities string, kb Keyboard, noPreview bool) {
+	method, p := editTextParams(chat, messageID, media, text, entities, kb)
+	if !media && noPreview {
+		p["link_preview_options"] = `{"is_disabled":true}`
+	}
+	o.add(ChatLane(chat), true, method, p, "", false)
+}
+
+// editTextParams builds an edit of a message's text (editMessageText) or, for media, its caption
+// (editMessageCaption), with entities JSON ("" for none) and the inline keyboard (nil: none,
+// which removes the one the message had).
+func editTextParams(chat string, messageID int, media bool, text, entities string, kb Keyboard) (string, map[string]string) {
 	p := map[string]string{"chat_id": chat, "message_id": strconv.Itoa(messageID)}
-	method := "editMessageText"
+	method, textKey, entKey := "editMessageText", "text", "entities"
 	if media {
-		method = "editMessageCaption"
-		p["caption"] = text
-		if entities != "" {
-			p["caption_entities"] = entities
-		}
-	} else {
-		p["text"] = text
-		if entities != "" {
-			p["entities"] = entities
-		}
-		if noPreview {
-			p["link_preview_options"] = `{"is_disabled":true}`
-		}
+		method, textKey, entKey = "editMessageCaption", "caption", "caption_entities"
+	}
+	p[textKey] = text
+	if entities != "" {
+		p[entKey] = entities
 	}
 	if kb != nil {
 		p["reply_markup"] = kb.json()
 	}
-	o.add(ChatLane(chat), true, method, p, "", false)
+	return method, p
 }
 
 // EditPostKeyboard replaces (or, with nil, removes) the inline keyboard of a message in a chat

@@ -182,26 +182,7 @@ func (o *Out) React(chatID int64, messageID int, emoji string) {
 // which an edit without it would remove (nil: none).
 func (o *Out) EditCopy(chatID int64, messageID int, text, entities string, caption bool, kb Keyboard) {
 	chatID, group := o.target(chatID)
-	p := map[string]string{
-		"chat_id":    strconv.FormatInt(chatID, 10),
-		"message_id": strconv.Itoa(messageID),
-	}
-	method := "editMessageText"
-	if caption {
-		method = "editMessageCaption"
-		p["caption"] = text
-		if entities != "" {
-			p["caption_entities"] = entities
-		}
-	} else {
-		p["text"] = text
-		if entities != "" {
-			p["entities"] = entities
-		}
-	}
-	if kb != nil {
-		p["reply_markup"] = kb.json()
-	}
+	method, p := editTextParams(strconv.FormatInt(chatID, 10), messageID, caption, text, entities, kb)
 	o.add(chatID, group, method, p, "", false)
 }
 
