@@ -121,7 +121,8 @@ func (a *App) copyToPerson(tx *store.Tx, out *bot.Out, k *store.Case, from int64
 	out.Relay(bot.Relay{To: k.Person, From: from, IDs: ids, ReplyTo: rt,
 		Ref:       store.PairRef(k.Code, true, from, ids),
 		Delivered: &bot.MessageRef{ChatID: from, MessageID: ids[0]}, DeliveredEmoji: "👌",
-		Undelivered:       &bot.Message{ChatID: from, Text: a.loc.T(lang, "consult_undelivered", map[string]any{"Code": k.Code})},
+		Undelivered: &bot.Message{ChatID: from, Text: a.loc.T(lang, "consult_undelivered", map[string]any{"Code": k.Code}),
+			Keyboard: bot.Keyboard{bot.Row(bot.Btn(a.loc.T(lang, "consult_btn_close"), "cc:"+k.Code))}}, // a way on: close it
 		UndeliveredThread: th,
 	})
 }

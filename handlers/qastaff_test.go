@@ -338,3 +338,32 @@ func TestQAStaff_ConsultantCannotTakeTheirOwnRequest(t *testing.T) {
 		})
 	}
 }
+
+// TestQAStaff_UndeliveredOffersClose: when the person has blocked the bot, the consultant's
+// "did not reach the person" notice carries a Close button that leads to the outcome question,
+// in the consultant's language.
+func TestQAStaff_UndeliveredOffersClose(t *testing.T) {
+	for i, lang := range []string{"uk", "ru", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			d := newDesk(t, fakeapi.Chat{}, handlerstest.Options{})
+			sova := d.consultant(711+int64(i), "Sova", lang)
+			p := d.person(9490+int64(i), lang)
+			p.Press("ask:gen")
+			k := d.caseOf(p)
+			sova.Press("ct:" + k.Code)
+			d.h.API.Block(p.Chat())
+			sova.Send("are you there?")
+			last := sova.Last()
+			if got, want := last.Text, d.h.T(lang, "consult_undelivered", map[string]any{"Code": k.Code}); got != want {
+				t.Fatalf("notice: got %q, want %q", got, want)
+			}
+			if len(last.Keyboard) != 1 || len(last.Keyboard[0]) != 1 || last.Keyboard[0][0].Data != "cc:"+k.Code || last.Keyboard[0][0].Text != d.h.T(lang, "consult_btn_close") {
+				t.Fatalf("notice keyboard: %+v", last.Keyboard)
+			}
+			sova.PressOn(last.ID, "cc:"+k.Code)
+			if got, want := sova.Last().HTML, d.h.T(lang, "consult_outcome_ask", map[string]any{"Code": k.Code}); got != want {
+				t.Errorf("after Close: got %q, want %q", got, want)
+			}
+		})
+	}
+}
