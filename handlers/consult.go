@@ -124,7 +124,10 @@ func (a *App) handBack(tx *store.Tx, out *bot.Out, s store.Staff, now time.Time)
 
 // shiftChanged: a consultant coming on shift sees what waits (private workspace: the cards).
 func (a *App) shiftChanged(c *bot.Ctx, s store.Staff) error {
-	if !s.OnShift || a.consChat != 0 {
+	if !s.OnShift {
+		return a.stillHolding(c, s)
+	}
+	if a.consChat != 0 {
 		return nil
 	}
 	q, err := queue(c.Tx)
@@ -140,6 +143,21 @@ func (a *App) shiftChanged(c *bot.Ctx, s store.Staff) error {
 			return err
 		}
 	}
+	return nil
+}
+
+// stillHolding: a consultant going off shift with open cases is told they stay theirs, and how
+// to hand them over.
+func (a *App) stillHolding(c *bot.Ctx, s store.Staff) error {
+	held, err := c.Tx.Cases(func(k *store.Case) bool { return k.State == store.CaseTaken && k.Consultant == s.UserID })
+	if err != nil || len(held) == 0 {
+		return err
+	}
+	codes := make([]string, len(held))
+	for i, k := range held {
+		codes[i] = "<b>" + k.Code + "</b>"
+	}
+	c.Reply(a.t(c, "qastaff_off_still_holding", map[string]any{"Codes": strings.Join(codes, ", ")}), a.casesKeyboard(c, s))
 	return nil
 }
 
@@ -1083,6 +1101,7 @@ func (a *App) caseForgotten(c *bot.Ctx) error {
 					a.closeWorkspace(c.Tx, c.Out, k)
 				}
 			}
+			k.State = store.CaseClosed // the cards lose "Take": nothing is left to take
 			a.updateCards(c.Tx, c.Out, k, "consult_card_left", nil)
 			if err := count(c.Tx, c.Now, "cases_forgotten"); err != nil {
 				return err

@@ -121,7 +121,8 @@ func (a *App) copyToPerson(tx *store.Tx, out *bot.Out, k *store.Case, from int64
 	out.Relay(bot.Relay{To: k.Person, From: from, IDs: ids, ReplyTo: rt,
 		Ref:       store.PairRef(k.Code, true, from, ids),
 		Delivered: &bot.MessageRef{ChatID: from, MessageID: ids[0]}, DeliveredEmoji: "👌",
-		Undelivered:       &bot.Message{ChatID: from, Text: a.loc.T(lang, "consult_undelivered", map[string]any{"Code": k.Code})},
+		Undelivered: &bot.Message{ChatID: from, Text: a.loc.T(lang, "consult_undelivered", map[string]any{"Code": k.Code}),
+			Keyboard: bot.Keyboard{bot.Row(bot.Btn(a.loc.T(lang, "consult_btn_close"), "cc:"+k.Code))}}, // a way on: close it
 		UndeliveredThread: th,
 	})
 }
@@ -194,6 +195,9 @@ func (a *App) announce(tx *store.Tx, out *bot.Out, k store.Case, note string) er
 
 // sendCard sends one card and records where it went.
 func (a *App) sendCard(tx *store.Tx, out *bot.Out, k *store.Case, chat int64, note string) {
+	if chat == k.Person {
+		return // a consultant who asked for help is not offered their own request
+	}
 	lang := a.groupLang()
 	if chat > 0 {
 		if s, ok := a.staffMember(tx, chat); ok {
@@ -287,6 +291,9 @@ func (a *App) take(c *bot.Ctx, s store.Staff, k store.Case) error {
 	case k.State != store.CaseQueued:
 		c.Alert(a.t(c, "consult_case_gone"))
 		return nil
+	case k.Person == s.UserID:
+		c.Alert(a.t(c, "qastaff_own_request"))
+		return nil
 	case a.holding(c.Tx, s.UserID) >= s.Capacity:
 		c.Alert(a.t(c, "consult_full", map[string]any{"N": s.Capacity}))
 		return nil
@@ -353,6 +360,7 @@ func (a *App) takeNext(c *bot.Ctx) (bot.Next, error) {
 	if err != nil {
 		return bot.Stay(), err
 	}
+	q = slices.DeleteFunc(q, func(k store.Case) bool { return k.Person == s.UserID }) // not their own request
 	if len(q) == 0 {
 		a.say(c, a.t(c, "consult_queue_empty"))
 		return bot.Stay(), nil
@@ -395,6 +403,17 @@ func (a *App) heldCase(c *bot.Ctx, arg string) (store.Staff, store.Case, bool, e
 		return s, store.Case{}, false, err
 	}
 	code := store.NormalizeCode(arg)
+	if given := strings.TrimSpace(arg); given != "" {
+		// A code was typed: never fall back to the active case (a typo in "/block K3F8" must
+		// not block someone else).
+		if _, found, err := c.Tx.Case(code); err != nil || !found {
+			if len([]rune(given)) > 12 {
+				given = string([]rune(given)[:12]) + "…"
+			}
+			a.say(c, a.t(c, "qastaff_no_such_case", map[string]any{"Code": esc(given)}))
+			return s, store.Case{}, false, err
+		}
+	}
 	if code == "" && c.ChatID == a.consChat && c.Raw.ThreadID != 0 {
 		k, found, err := c.Tx.CaseOfThread(c.Raw.ThreadID)
 		if err != nil {
@@ -415,7 +434,19 @@ func (a *App) heldCase(c *bot.Ctx, arg string) (store.Staff, store.Case, bool, e
 		return s, k, false, err
 	}
 	if !found || code == "" {
+		if !c.IsCallback() && c.IsPrivate() && c.Command != "" && a.holding(c.Tx, s.UserID) > 0 {
+			a.whichCase(c, s) // qastaff.go: the command's own example and the case buttons
+			return s, k, false, nil
+		}
 		a.say(c, a.t(c, "consult_which_case"))
+		return s, k, false, nil
+	}
+	switch k.State {
+	case store.CaseClosed:
+		a.say(c, a.t(c, "qastaff_case_closed", map[string]any{"Code": k.Code}))
+		return s, k, false, nil
+	case store.CaseQueued:
+		a.say(c, a.t(c, "qastaff_case_waiting", map[string]any{"Code": k.Code}))
 		return s, k, false, nil
 	}
 	if k.State != store.CaseTaken || k.Consultant != s.UserID {
@@ -803,10 +834,15 @@ func (a *App) clearCopies(tx *store.Tx, out *bot.Out, k store.Case, only int64) 
 		byChat[p.SelfChat] = append(byChat[p.SelfChat], p.SelfID)
 	}
 	// The case's header and private cards go too: they name its code, topic and place.
-	for _, refs := range [][]string{headerRefs(k), cardRefs(k)} {
+	for i, refs := range [][]string{headerRefs(k), cardRefs(k)} {
 		for _, name := range refs {
 			if r, found, err := tx.Ref(name); err == nil && found && r.ChatID > 0 && r.At >= cutoff && (only == 0 || r.ChatID == only) {
 				byChat[r.ChatID] = append(byChat[r.ChatID], r.MessageID)
+				if i == 1 {
+					// A deleted card is not edited later: an edit of a deleted message in a
+					// private chat is sent as a new one ("New request … Closed" out of nowhere).
+					_ = tx.DeleteRef(name)
+				}
 			}
 		}
 	}

@@ -308,7 +308,7 @@ func (a *App) joinFinish(c *bot.Ctx) (bot.Next, error) {
 	c.Role = role
 	a.setStaffMenu(c.Out, c.UserID, role, c.Lang)
 	c.ShowAsNew()
-	c.Reply(a.t(c, "staff_joined_"+inv.Role, map[string]any{"Name": esc(name)}), nil)
+	c.Reply(a.t(c, "staff_joined_"+inv.Role, map[string]any{"Name": esc(name)})+"\n\n"+a.t(c, "qastaff_joined_next_"+inv.Role), nil)
 	if inv.By != 0 && inv.By != c.UserID {
 		lang := a.langOfUser(c.Tx, inv.By)
 		c.Send(bot.Message{ChatID: inv.By, Text: a.loc.T(lang, "staff_joined_notice_"+inv.Role, map[string]any{"Name": esc(name)})})

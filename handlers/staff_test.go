@@ -136,7 +136,7 @@ func TestStaff_InviteAndJoinConsultant(t *testing.T) {
 				t.Fatal("a staff record exists before the code of conduct was accepted")
 			}
 			p.Press("jc:yes")
-			want := h.T(lang, "staff_joined_consultant", map[string]any{"Name": "Nichna Ptashka"})
+			want := h.T(lang, "staff_joined_consultant", map[string]any{"Name": "Nichna Ptashka"}) + "\n\n" + h.T(lang, "qastaff_joined_next_consultant")
 			if got := p.Last().HTML; got != want {
 				t.Fatalf("joined: got %q, want %q", got, want)
 			}
@@ -383,7 +383,7 @@ func TestStaff_Admins(t *testing.T) {
 		t.Errorf("duplicate of the configured admin's pseudonym: %q", b.Last().Text)
 	}
 	b.Send("Bravo")
-	if got := b.Last().HTML; got != h.T("uk", "staff_joined_admin", map[string]any{"Name": "Bravo"}) {
+	if got := b.Last().HTML; got != h.T("uk", "staff_joined_admin", map[string]any{"Name": "Bravo"})+"\n\n"+h.T("uk", "qastaff_joined_next_admin") {
 		t.Fatalf("admin joined: %q", got)
 	}
 	if cmds, ok := h.API.ChatCommands(b.Chat()); !ok || !slices.Contains(commandNames(cmds), "admins") {

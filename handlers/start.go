@@ -222,8 +222,29 @@ func (a *App) help(c *bot.Ctx) (bot.Next, error) {
 	if !c.IsPrivate() {
 		return bot.Stay(), nil
 	}
-	c.Show(a.t(c, "help_text"), bot.Keyboard{bot.Row(bot.Btn(a.t(c, "btn_to_menu"), "menu"))})
+	c.Show(a.t(c, "help_text")+a.staffHelp(c), bot.Keyboard{bot.Row(bot.Btn(a.t(c, "btn_to_menu"), "menu"))})
 	return bot.Stay(), nil
+}
+
+// staffHelp is the part of /help for a consultant or an admin: the commands of their role, as
+// in their command menu. Empty for everyone else.
+func (a *App) staffHelp(c *bot.Ctx) string {
+	var title string
+	var cmds []staffCmd
+	switch c.Role {
+	case bot.RoleConsultant:
+		title, cmds = "qastaff_help_consultant", a.consultantCmds
+	case bot.RoleAdmin:
+		title, cmds = "qastaff_help_admin", a.adminCmds
+	default:
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("\n\n<b>" + a.t(c, title) + "</b>")
+	for _, sc := range cmds {
+		b.WriteString("\n/" + sc.Name + " — " + lowerFirst(a.t(c, sc.Key)))
+	}
+	return b.String()
 }
 
 // cancel stops any flow in progress, forgetting its answers.
@@ -272,6 +293,9 @@ func (a *App) fallback(c *bot.Ctx) (bot.Next, error) {
 		if done, err := a.caseMessage(c); done || err != nil {
 			return bot.Stay(), err
 		}
+	}
+	if done, err := a.consultantNoCase(c); done || err != nil { // qastaff.go
+		return bot.Stay(), err
 	}
 	if !c.IsPrivate() {
 		if (c.ChatType == "group" || c.ChatType == "supergroup") && c.ChatID != a.consChat {
