@@ -84,12 +84,7 @@ func TestLoad(t *testing.T) {
 	}
 
 	var results []loadResult
-	runs := []struct {
-		name     string
-		cmd      func(string) *exec.Cmd
-		text     string
-		failRate float64
-	}{
+	runs := []loadRun{
 		{"peerline, /help", peerline, "/help", 0},
 		{"peerline, plain text", peerline, "hello there", 0},
 		{"tgbotapi echo (no store), /help", echo, "/help", 0},

@@ -13,7 +13,7 @@ import (
 )
 
 // loadRun is a row of TestLoad's run table.
-type loadRun = struct {
+type loadRun struct {
 	name     string
 	cmd      func(string) *exec.Cmd
 	text     string

@@ -83,15 +83,7 @@ func textsReasons(v any) []Reason {
 	return probs
 }
 
-func checkText(file, entry, field string, t Text, tag string) []Problem {
-	var probs []Problem
-	for _, r := range textReasons(field, t, tag) {
-		probs = append(probs, r.problem(file, entry))
-	}
-	return probs
-}
-
-// textReasons are checkText's findings as Reasons (codes with values, for translation).
+// textReasons are a text's problems as Reasons (codes with values, for translation).
 func textReasons(field string, t Text, tag string) []Reason {
 	optional, max := false, 0
 	for _, opt := range strings.Split(tag, ",") {
