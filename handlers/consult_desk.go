@@ -342,8 +342,7 @@ func (a *App) take(c *bot.Ctx, s store.Staff, k store.Case) error {
 	if err := c.Tx.DeleteConversation(k.Person); err != nil {
 		return err
 	}
-	c.Send(bot.Message{ChatID: k.Person, Text: a.loc.T(k.Lang, "consult_taken", map[string]any{"Name": esc(s.Pseudonym)}),
-		Keyboard: bot.Keyboard{bot.Row(bot.Btn(a.loc.T(k.Lang, "consult_btn_end"), "ce:"+k.Code))}})
+	a.tellWithEnd(c.Out, k, a.loc.T(k.Lang, "consult_taken", map[string]any{"Name": esc(s.Pseudonym)}))
 	return nil
 }
 
@@ -563,8 +562,7 @@ func (a *App) releaseCmd(c *bot.Ctx) (bot.Next, error) {
 		return bot.Stay(), err
 	}
 	c.Reply(a.t(c, "consult_released", map[string]any{"Code": k.Code}), nil)
-	c.Send(bot.Message{ChatID: k.Person, Text: a.loc.T(k.Lang, "consult_released_person", map[string]any{"Pos": positionOf(c.Tx, k.Code)}),
-		Keyboard: bot.Keyboard{bot.Row(bot.Btn(a.loc.T(k.Lang, "consult_btn_end"), "ce:"+k.Code))}})
+	a.tellWithEnd(c.Out, k, a.loc.T(k.Lang, "consult_released_person", map[string]any{"Pos": positionOf(c.Tx, k.Code)}))
 	return bot.Stay(), nil
 }
 
@@ -755,6 +753,7 @@ func (a *App) outcomeButton(c *bot.Ctx) (bot.Next, error) {
 	c.Show(a.t(c, "consult_follow_ask", map[string]any{"Code": k.Code}), bot.Keyboard{bot.Row(
 		bot.Btn(a.t(c, "consult_follow_3"), "cf:"+k.Code+":3"), bot.Btn(a.t(c, "consult_follow_7"), "cf:"+k.Code+":7"),
 		bot.Btn(a.t(c, "consult_follow_0"), "cf:"+k.Code+":0"))})
+	a.dropEndButton(c.Out, k)
 	c.Send(bot.Message{ChatID: k.Person, Text: a.loc.T(k.Lang, "consult_closed_person")})
 	a.askRating(c.Tx, c.Out, k)
 	a.closeWorkspace(c.Tx, c.Out, k)

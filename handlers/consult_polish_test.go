@@ -1,0 +1,58 @@
+package handlers_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ehra/peerline/bot/fakeapi"
+	"github.com/ehra/peerline/handlers/handlerstest"
+)
+
+// endButtons counts the person's messages that still carry an "End the conversation" button.
+func endButtons(p *handlerstest.Person) int {
+	n := 0
+	for _, m := range p.Messages() {
+		for _, row := range m.Keyboard {
+			for _, b := range row {
+				if strings.HasPrefix(b.Data, "ce:") {
+					n++
+				}
+			}
+		}
+	}
+	return n
+}
+
+// TestConsult_EndButtonGoesWhenTheCaseCloses: the person's "End the conversation" button is
+// on one message at a time, and is gone once the case is closed by the consultant or ended by
+// the person (by /end, not by the button).
+func TestConsult_EndButtonGoesWhenTheCaseCloses(t *testing.T) {
+	for _, tc := range []struct {
+		lang, how string
+	}{{"uk", "close"}, {"ru", "close"}, {"en", "close"}, {"uk", "end"}, {"ru", "end"}, {"en", "end"}} {
+		t.Run(tc.lang+"/"+tc.how, func(t *testing.T) {
+			d := newDesk(t, fakeapi.Chat{}, handlerstest.Options{})
+			p := d.person(9301, tc.lang)
+			p.Press("ask:gen")
+			k := d.caseOf(p)
+			d.olena.Press("ct:" + k.Code)
+			p.Send("/ask") // asks again: the status carries the button too
+			if got, want := endButtons(p), 1; got != want {
+				t.Fatalf("open case: %d messages carry the End button, want %d", got, want)
+			}
+			switch tc.how {
+			case "close":
+				d.olena.Send("/close")
+				d.pressIn(d.olena.U, d.olena.Chat(), "co:"+k.Code+":info")
+			case "end":
+				p.Send("/end")
+			}
+			if got := d.loadCase(k.Code); got.Open() {
+				t.Fatalf("the case is still open: %+v", got.State)
+			}
+			if got, want := endButtons(p), 0; got != want {
+				t.Errorf("closed case: %d messages carry the End button, want %d", got, want)
+			}
+		})
+	}
+}
