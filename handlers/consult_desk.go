@@ -179,12 +179,20 @@ func (a *App) holding(tx *store.Tx, id int64) int {
 // announce sends the new-case card with "Take": to the consultants' group (its general topic),
 // or privately to every consultant on shift. note (a release note) is shown on the card only.
 func (a *App) announce(tx *store.Tx, out *bot.Out, k store.Case, note string) error {
+	return a.announceExcept(tx, out, k, note, 0)
+}
+
+// announceExcept is announce without a card to the private chat of consultant skip (who has
+// just released the case: they know it, and can still take it with /next).
+func (a *App) announceExcept(tx *store.Tx, out *bot.Out, k store.Case, note string, skip int64) error {
 	var chats []int64
 	if a.consChat != 0 {
 		chats = []int64{a.consChat}
 	} else {
 		for _, s := range a.onShift(tx) {
-			chats = append(chats, s.UserID)
+			if s.UserID != skip {
+				chats = append(chats, s.UserID)
+			}
 		}
 	}
 	for _, chat := range chats {
@@ -558,7 +566,7 @@ func (a *App) releaseCmd(c *bot.Ctx) (bot.Next, error) {
 	if a.forumMode(c.Tx) && k.Thread > 0 && !k.ThreadLost {
 		c.EditTopic(a.consChat, bot.Thread{ID: k.Thread}, a.topicName(k))
 	}
-	if err := a.announce(c.Tx, c.Out, k, note); err != nil {
+	if err := a.announceExcept(c.Tx, c.Out, k, note, s.UserID); err != nil {
 		return bot.Stay(), err
 	}
 	c.Reply(a.t(c, "consult_released", map[string]any{"Code": k.Code}), nil)

@@ -56,3 +56,39 @@ func TestConsult_EndButtonGoesWhenTheCaseCloses(t *testing.T) {
 		})
 	}
 }
+
+// TestConsult_ReleaseSendsNoCardToTheReleaser: after /release the releasing consultant gets
+// the confirmation and no new card of the case; the others on shift get the card, and the
+// releaser can still take it with /next.
+func TestConsult_ReleaseSendsNoCardToTheReleaser(t *testing.T) {
+	for _, lang := range []string{"uk", "ru", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			d := newDesk(t, fakeapi.Chat{}, handlerstest.Options{})
+			p := d.person(9401, lang)
+			p.Press("ask:gen")
+			k := d.caseOf(p)
+			d.olena.Press("ct:" + k.Code)
+			before := len(d.h.API.Calls())
+			d.olena.Send("/release")
+			cards := map[int64]int{} // cards of the case sent after the release, by chat
+			for _, c := range d.h.API.Calls()[before:] {
+				if c.Method == "sendMessage" && strings.Contains(c.Params["reply_markup"], `"ct:`+k.Code+`"`) {
+					cards[c.ChatID]++
+				}
+			}
+			if got := cards[d.olena.Chat()]; got != 0 {
+				t.Errorf("the releaser got %d cards of the case they released, want 0", got)
+			}
+			if got := cards[d.taras.Chat()]; got != 1 {
+				t.Errorf("the other consultant on shift got %d cards of the released case, want 1", got)
+			}
+			if got := d.olena.Last().Text; !strings.Contains(got, k.Code) {
+				t.Errorf("the releaser's last message: %q, want the confirmation naming %s", got, k.Code)
+			}
+			d.olena.Send("/next")
+			if got := d.loadCase(k.Code); got.Consultant != d.olena.U.ID {
+				t.Errorf("after /next the case is held by %d, want the releaser %d", got.Consultant, d.olena.U.ID)
+			}
+		})
+	}
+}
