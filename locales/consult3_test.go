@@ -1,6 +1,7 @@
 package locales
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 	"unicode"
@@ -27,5 +28,28 @@ func TestConsult_CommandDescriptionsAreCapitalised(t *testing.T) {
 	}
 	if n == 0 {
 		t.Fatal("no command descriptions found")
+	}
+}
+
+// TestConsult_NoDoubledGenderEndings: the consultants' and people's texts in Ukrainian and
+// Russian are phrased neutrally, with no "взяв(ла)", "отказался(лась)", "Направлен(а)" or
+// "він (вона)".
+func TestConsult_NoDoubledGenderEndings(t *testing.T) {
+	c := MustLoad()
+	doubled := regexp.MustCompile(`[а-яёіїєґ]\(-?[а-яёіїєґ]{1,5}\)|\((вона|она)\)`)
+	n := 0
+	for _, lang := range []string{"uk", "ru"} {
+		for _, key := range c.Keys(lang) {
+			if !strings.HasPrefix(key, "consult") {
+				continue
+			}
+			n++
+			if got := c.T(lang, key); doubled.MatchString(got) {
+				t.Errorf("%s %s = %q: doubled gender ending %q", lang, key, got, doubled.FindString(got))
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no consult texts found")
 	}
 }
