@@ -921,6 +921,7 @@ func (a *App) block(c *bot.Ctx, k store.Case) error {
 		return err
 	}
 	c.Reply(a.t(c, "consult_blocked", map[string]any{"Code": k.Code}), nil)
+	a.dropEndButton(c.Out, k)
 	c.Send(bot.Message{ChatID: k.Person, Text: a.loc.T(k.Lang, "consult_blocked_person")})
 	a.closeWorkspace(c.Tx, c.Out, k)
 	return nil

@@ -24,12 +24,12 @@ func endButtons(p *handlerstest.Person) int {
 }
 
 // TestConsult_EndButtonGoesWhenTheCaseCloses: the person's "End the conversation" button is
-// on one message at a time, and is gone once the case is closed by the consultant or ended by
-// the person (by /end, not by the button).
+// on one message at a time, and is gone once the case is closed or blocked by the consultant or
+// ended by the person (by /end, not by the button).
 func TestConsult_EndButtonGoesWhenTheCaseCloses(t *testing.T) {
 	for _, tc := range []struct {
 		lang, how string
-	}{{"uk", "close"}, {"ru", "close"}, {"en", "close"}, {"uk", "end"}, {"ru", "end"}, {"en", "end"}} {
+	}{{"uk", "close"}, {"ru", "close"}, {"en", "close"}, {"uk", "end"}, {"ru", "end"}, {"en", "end"}, {"uk", "block"}, {"en", "block"}} {
 		t.Run(tc.lang+"/"+tc.how, func(t *testing.T) {
 			d := newDesk(t, fakeapi.Chat{}, handlerstest.Options{})
 			p := d.person(9301, tc.lang)
@@ -46,6 +46,8 @@ func TestConsult_EndButtonGoesWhenTheCaseCloses(t *testing.T) {
 				d.pressIn(d.olena.U, d.olena.Chat(), "co:"+k.Code+":info")
 			case "end":
 				p.Send("/end")
+			case "block":
+				d.olena.Send("/block")
 			}
 			if got := d.loadCase(k.Code); got.Open() {
 				t.Fatalf("the case is still open: %+v", got.State)
