@@ -113,7 +113,7 @@ func (a *App) handBack(tx *store.Tx, out *bot.Out, s store.Staff, now time.Time)
 		if err := a.announce(tx, out, k, ""); err != nil {
 			return err
 		}
-		a.tellWithEnd(out, k, a.loc.T(k.Lang, "consult_released_person", map[string]any{"Pos": positionOf(tx, k.Code)}))
+		a.tellWithEnd(tx, out, k, a.loc.T(k.Lang, "consult_released_person", map[string]any{"Pos": positionOf(tx, k.Code)}))
 		if err := count(tx, now, "cases_handed_back"); err != nil {
 			return err
 		}
@@ -415,11 +415,11 @@ func (a *App) tellQueued(c *bot.Ctx, k store.Case) {
 	switch {
 	case !open:
 		data["When"] = a.cons.hours.NextOpen(c.Now).Format("02.01 15:04 MST") // the zone: people write from several
-		a.tellWithEnd(c.Out, k, a.t(c, "consult_queued_closed", data))
+		a.tellWithEnd(c.Tx, c.Out, k, a.t(c, "consult_queued_closed", data))
 	case len(a.onShift(c.Tx)) == 0:
-		a.tellWithEnd(c.Out, k, a.t(c, "consult_queued_nobody", data))
+		a.tellWithEnd(c.Tx, c.Out, k, a.t(c, "consult_queued_nobody", data))
 	default:
-		a.tellWithEnd(c.Out, k, a.t(c, "consult_queued", data))
+		a.tellWithEnd(c.Tx, c.Out, k, a.t(c, "consult_queued", data))
 		return
 	}
 	// Nobody may answer soon: the emergency card and numbers now.
@@ -431,19 +431,22 @@ func (a *App) tellQueued(c *bot.Ctx, k store.Case) {
 // tellStatus reminds a person who asks again where their case is.
 func (a *App) tellStatus(c *bot.Ctx, k store.Case) {
 	if k.State == store.CaseTaken {
-		a.tellWithEnd(c.Out, k, a.t(c, "consult_with", map[string]any{"Name": esc(a.casePseudonym(c.Tx, k.Consultant))}))
+		a.tellWithEnd(c.Tx, c.Out, k, a.t(c, "consult_with", map[string]any{"Name": esc(a.casePseudonym(c.Tx, k.Consultant))}))
 		return
 	}
-	a.tellWithEnd(c.Out, k, a.t(c, "consult_still_queued", map[string]any{"Pos": positionOf(c.Tx, k.Code)}))
+	a.tellWithEnd(c.Tx, c.Out, k, a.t(c, "consult_still_queued", map[string]any{"Pos": positionOf(c.Tx, k.Code)}))
 }
 
 // tellWithEnd sends the person a message about their open case carrying the "End the
 // conversation" button. Only the newest such message keeps the button: the previous one loses
 // it (its id is read from the case's ref when the edit's turn comes), and when the case closes
-// dropEndButton takes it off the last one.
-func (a *App) tellWithEnd(out *bot.Out, k store.Case, text string) {
+// dropEndButton takes it off the last one. A previous message still on its way (its ref not
+// recorded yet) keeps its button; pressed after the close, it answers "already over" and loses it.
+func (a *App) tellWithEnd(tx *store.Tx, out *bot.Out, k store.Case, text string) {
 	ref := store.EndRef(k.Code)
-	out.EditKeyboardOf(k.Person, ref, nil)
+	if _, found, err := tx.Ref(ref); err == nil && found {
+		out.EditKeyboardOf(k.Person, ref, nil) // an edit with nothing to edit would count as a failed call
+	}
 	out.Send(bot.Message{ChatID: k.Person, Text: text, Ref: ref,
 		Keyboard: bot.Keyboard{bot.Row(bot.Btn(a.loc.T(k.Lang, "consult_btn_end"), "ce:"+k.Code))}})
 }
@@ -1001,14 +1004,14 @@ func (a *App) reopen(tx *store.Tx, out *bot.Out, k store.Case, now time.Time) er
 			return err
 		}
 		a.deskNotice(tx, out, k, "consult_reopened_to_you", nil)
-		a.tellWithEnd(out, k, a.loc.T(k.Lang, "consult_reopened_same", map[string]any{"Name": esc(s.Pseudonym)}))
+		a.tellWithEnd(tx, out, k, a.loc.T(k.Lang, "consult_reopened_same", map[string]any{"Name": esc(s.Pseudonym)}))
 		return nil
 	}
 	k.State, k.Consultant, k.Previous, k.Queued, k.Cards = store.CaseQueued, 0, prev, now.Unix(), nil
 	if err := tx.PutCase(k); err != nil {
 		return err
 	}
-	a.tellWithEnd(out, k, a.loc.T(k.Lang, "consult_reopened_queue", map[string]any{"Pos": positionOf(tx, k.Code)}))
+	a.tellWithEnd(tx, out, k, a.loc.T(k.Lang, "consult_reopened_queue", map[string]any{"Pos": positionOf(tx, k.Code)}))
 	return a.announce(tx, out, k, "")
 }
 

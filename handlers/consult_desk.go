@@ -350,7 +350,7 @@ func (a *App) take(c *bot.Ctx, s store.Staff, k store.Case) error {
 	if err := c.Tx.DeleteConversation(k.Person); err != nil {
 		return err
 	}
-	a.tellWithEnd(c.Out, k, a.loc.T(k.Lang, "consult_taken", map[string]any{"Name": esc(s.Pseudonym)}))
+	a.tellWithEnd(c.Tx, c.Out, k, a.loc.T(k.Lang, "consult_taken", map[string]any{"Name": esc(s.Pseudonym)}))
 	return nil
 }
 
@@ -570,7 +570,7 @@ func (a *App) releaseCmd(c *bot.Ctx) (bot.Next, error) {
 		return bot.Stay(), err
 	}
 	c.Reply(a.t(c, "consult_released", map[string]any{"Code": k.Code}), nil)
-	a.tellWithEnd(c.Out, k, a.loc.T(k.Lang, "consult_released_person", map[string]any{"Pos": positionOf(c.Tx, k.Code)}))
+	a.tellWithEnd(c.Tx, c.Out, k, a.loc.T(k.Lang, "consult_released_person", map[string]any{"Pos": positionOf(c.Tx, k.Code)}))
 	return bot.Stay(), nil
 }
 
