@@ -113,8 +113,7 @@ func (a *App) handBack(tx *store.Tx, out *bot.Out, s store.Staff, now time.Time)
 		if err := a.announce(tx, out, k, ""); err != nil {
 			return err
 		}
-		out.Send(bot.Message{ChatID: k.Person, Text: a.loc.T(k.Lang, "consult_released_person", map[string]any{"Pos": positionOf(tx, k.Code)}),
-			Keyboard: bot.Keyboard{bot.Row(bot.Btn(a.loc.T(k.Lang, "consult_btn_end"), "ce:"+k.Code))}})
+		a.tellWithEnd(tx, out, k, a.loc.T(k.Lang, "consult_released_person", map[string]any{"Pos": positionOf(tx, k.Code)}))
 		if err := count(tx, now, "cases_handed_back"); err != nil {
 			return err
 		}
@@ -412,16 +411,15 @@ func (a *App) ask(c *bot.Ctx) (bot.Next, error) {
 // of hours or with nobody on shift, when someone will answer — and the overdose card at once.
 func (a *App) tellQueued(c *bot.Ctx, k store.Case) {
 	data := map[string]any{"Code": k.Code, "Pos": positionOf(c.Tx, k.Code), "Wait": usualWait(c.Tx)}
-	kb := bot.Keyboard{bot.Row(bot.Btn(a.t(c, "consult_btn_end"), "ce:"+k.Code))}
 	open := a.cons.hours == nil || a.cons.hours.Open(c.Now)
 	switch {
 	case !open:
 		data["When"] = a.cons.hours.NextOpen(c.Now).Format("02.01 15:04 MST") // the zone: people write from several
-		c.Reply(a.t(c, "consult_queued_closed", data), kb)
+		a.tellWithEnd(c.Tx, c.Out, k, a.t(c, "consult_queued_closed", data))
 	case len(a.onShift(c.Tx)) == 0:
-		c.Reply(a.t(c, "consult_queued_nobody", data), kb)
+		a.tellWithEnd(c.Tx, c.Out, k, a.t(c, "consult_queued_nobody", data))
 	default:
-		c.Reply(a.t(c, "consult_queued", data), kb)
+		a.tellWithEnd(c.Tx, c.Out, k, a.t(c, "consult_queued", data))
 		return
 	}
 	// Nobody may answer soon: the emergency card and numbers now.
@@ -432,12 +430,31 @@ func (a *App) tellQueued(c *bot.Ctx, k store.Case) {
 
 // tellStatus reminds a person who asks again where their case is.
 func (a *App) tellStatus(c *bot.Ctx, k store.Case) {
-	kb := bot.Keyboard{bot.Row(bot.Btn(a.t(c, "consult_btn_end"), "ce:"+k.Code))}
 	if k.State == store.CaseTaken {
-		c.Reply(a.t(c, "consult_with", map[string]any{"Name": esc(a.casePseudonym(c.Tx, k.Consultant))}), kb)
+		a.tellWithEnd(c.Tx, c.Out, k, a.t(c, "consult_with", map[string]any{"Name": esc(a.casePseudonym(c.Tx, k.Consultant))}))
 		return
 	}
-	c.Reply(a.t(c, "consult_still_queued", map[string]any{"Pos": positionOf(c.Tx, k.Code)}), kb)
+	a.tellWithEnd(c.Tx, c.Out, k, a.t(c, "consult_still_queued", map[string]any{"Pos": positionOf(c.Tx, k.Code)}))
+}
+
+// tellWithEnd sends the person a message about their open case carrying the "End the
+// conversation" button. Only the newest such message keeps the button: the previous one loses
+// it (its id is read from the case's ref when the edit's turn comes), and when the case closes
+// dropEndButton takes it off the last one. A previous message still on its way (its ref not
+// recorded yet) keeps its button; pressed after the close, it answers "already over" and loses it.
+func (a *App) tellWithEnd(tx *store.Tx, out *bot.Out, k store.Case, text string) {
+	ref := store.EndRef(k.Code)
+	if _, found, err := tx.Ref(ref); err == nil && found {
+		out.EditKeyboardOf(k.Person, ref, nil) // an edit with nothing to edit would count as a failed call
+	}
+	out.Send(bot.Message{ChatID: k.Person, Text: text, Ref: ref,
+		Keyboard: bot.Keyboard{bot.Row(bot.Btn(a.loc.T(k.Lang, "consult_btn_end"), "ce:"+k.Code))}})
+}
+
+// dropEndButton takes the "End the conversation" button off the person's message that carries
+// it: the case is over.
+func (a *App) dropEndButton(out *bot.Out, k store.Case) {
+	out.EditKeyboardOf(k.Person, store.EndRef(k.Code), nil)
 }
 
 // caseMessage routes a message that belongs to a case: the person's, or a consultant's.
@@ -841,6 +858,7 @@ func (a *App) personEnds(c *bot.Ctx, k store.Case) error {
 	if err := c.Tx.PutCase(k); err != nil {
 		return err
 	}
+	a.dropEndButton(c.Out, k)
 	if err := count(c.Tx, c.Now, "cases_ended_by_person"); err != nil {
 		return err
 	}
@@ -986,16 +1004,14 @@ func (a *App) reopen(tx *store.Tx, out *bot.Out, k store.Case, now time.Time) er
 			return err
 		}
 		a.deskNotice(tx, out, k, "consult_reopened_to_you", nil)
-		out.Send(bot.Message{ChatID: k.Person, Text: a.loc.T(k.Lang, "consult_reopened_same",
-			map[string]any{"Name": esc(s.Pseudonym)}), Keyboard: bot.Keyboard{bot.Row(bot.Btn(a.loc.T(k.Lang, "consult_btn_end"), "ce:"+k.Code))}})
+		a.tellWithEnd(tx, out, k, a.loc.T(k.Lang, "consult_reopened_same", map[string]any{"Name": esc(s.Pseudonym)}))
 		return nil
 	}
 	k.State, k.Consultant, k.Previous, k.Queued, k.Cards = store.CaseQueued, 0, prev, now.Unix(), nil
 	if err := tx.PutCase(k); err != nil {
 		return err
 	}
-	out.Send(bot.Message{ChatID: k.Person, Text: a.loc.T(k.Lang, "consult_reopened_queue",
-		map[string]any{"Pos": positionOf(tx, k.Code)}), Keyboard: bot.Keyboard{bot.Row(bot.Btn(a.loc.T(k.Lang, "consult_btn_end"), "ce:"+k.Code))}})
+	a.tellWithEnd(tx, out, k, a.loc.T(k.Lang, "consult_reopened_queue", map[string]any{"Pos": positionOf(tx, k.Code)}))
 	return a.announce(tx, out, k, "")
 }
 

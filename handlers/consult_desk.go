@@ -179,12 +179,20 @@ func (a *App) holding(tx *store.Tx, id int64) int {
 // announce sends the new-case card with "Take": to the consultants' group (its general topic),
 // or privately to every consultant on shift. note (a release note) is shown on the card only.
 func (a *App) announce(tx *store.Tx, out *bot.Out, k store.Case, note string) error {
+	return a.announceExcept(tx, out, k, note, 0)
+}
+
+// announceExcept is announce without a card to the private chat of consultant skip (who has
+// just released the case: they know it, and can still take it with /next).
+func (a *App) announceExcept(tx *store.Tx, out *bot.Out, k store.Case, note string, skip int64) error {
 	var chats []int64
 	if a.consChat != 0 {
 		chats = []int64{a.consChat}
 	} else {
 		for _, s := range a.onShift(tx) {
-			chats = append(chats, s.UserID)
+			if s.UserID != skip {
+				chats = append(chats, s.UserID)
+			}
 		}
 	}
 	for _, chat := range chats {
@@ -342,8 +350,7 @@ func (a *App) take(c *bot.Ctx, s store.Staff, k store.Case) error {
 	if err := c.Tx.DeleteConversation(k.Person); err != nil {
 		return err
 	}
-	c.Send(bot.Message{ChatID: k.Person, Text: a.loc.T(k.Lang, "consult_taken", map[string]any{"Name": esc(s.Pseudonym)}),
-		Keyboard: bot.Keyboard{bot.Row(bot.Btn(a.loc.T(k.Lang, "consult_btn_end"), "ce:"+k.Code))}})
+	a.tellWithEnd(c.Tx, c.Out, k, a.loc.T(k.Lang, "consult_taken", map[string]any{"Name": esc(s.Pseudonym)}))
 	return nil
 }
 
@@ -559,12 +566,11 @@ func (a *App) releaseCmd(c *bot.Ctx) (bot.Next, error) {
 	if a.forumMode(c.Tx) && k.Thread > 0 && !k.ThreadLost {
 		c.EditTopic(a.consChat, bot.Thread{ID: k.Thread}, a.topicName(k))
 	}
-	if err := a.announce(c.Tx, c.Out, k, note); err != nil {
+	if err := a.announceExcept(c.Tx, c.Out, k, note, s.UserID); err != nil {
 		return bot.Stay(), err
 	}
 	c.Reply(a.t(c, "consult_released", map[string]any{"Code": k.Code}), nil)
-	c.Send(bot.Message{ChatID: k.Person, Text: a.loc.T(k.Lang, "consult_released_person", map[string]any{"Pos": positionOf(c.Tx, k.Code)}),
-		Keyboard: bot.Keyboard{bot.Row(bot.Btn(a.loc.T(k.Lang, "consult_btn_end"), "ce:"+k.Code))}})
+	a.tellWithEnd(c.Tx, c.Out, k, a.loc.T(k.Lang, "consult_released_person", map[string]any{"Pos": positionOf(c.Tx, k.Code)}))
 	return bot.Stay(), nil
 }
 
@@ -755,6 +761,7 @@ func (a *App) outcomeButton(c *bot.Ctx) (bot.Next, error) {
 	c.Show(a.t(c, "consult_follow_ask", map[string]any{"Code": k.Code}), bot.Keyboard{bot.Row(
 		bot.Btn(a.t(c, "consult_follow_3"), "cf:"+k.Code+":3"), bot.Btn(a.t(c, "consult_follow_7"), "cf:"+k.Code+":7"),
 		bot.Btn(a.t(c, "consult_follow_0"), "cf:"+k.Code+":0"))})
+	a.dropEndButton(c.Out, k)
 	c.Send(bot.Message{ChatID: k.Person, Text: a.loc.T(k.Lang, "consult_closed_person")})
 	a.askRating(c.Tx, c.Out, k)
 	a.closeWorkspace(c.Tx, c.Out, k)
@@ -914,6 +921,7 @@ func (a *App) block(c *bot.Ctx, k store.Case) error {
 		return err
 	}
 	c.Reply(a.t(c, "consult_blocked", map[string]any{"Code": k.Code}), nil)
+	a.dropEndButton(c.Out, k)
 	c.Send(bot.Message{ChatID: k.Person, Text: a.loc.T(k.Lang, "consult_blocked_person")})
 	a.closeWorkspace(c.Tx, c.Out, k)
 	return nil

@@ -55,9 +55,9 @@ func TestQAStaff_HelpShowsTheRolesCommands(t *testing.T) {
 				"<b>" + d.h.T(lang, "qastaff_help_consultant") + "</b>",
 				"/on — " + map[string]string{"uk": "почати зміну", "ru": "начать смену", "en": "start a shift"}[lang],
 				"/off — " + map[string]string{"uk": "завершити зміну", "ru": "закончить смену", "en": "end the shift"}[lang],
-				"/cases — " + d.h.T(lang, "consult_cmd_cases"),
-				"/close — " + d.h.T(lang, "consult_cmd_close"),
-				"/transfer — " + d.h.T(lang, "consult_cmd_transfer"),
+				"/cases — " + map[string]string{"uk": "ваші звернення й черга", "ru": "ваши обращения и очередь", "en": "your cases and the queue"}[lang],
+				"/close — " + map[string]string{"uk": "закрити звернення з результатом", "ru": "закрыть обращение с результатом", "en": "close a case with its outcome"}[lang],
+				"/transfer — " + map[string]string{"uk": "передати звернення колезі: /transfer ІМ'Я", "ru": "передать обращение коллеге: /transfer ИМЯ", "en": "hand a case to a colleague: /transfer NAME"}[lang],
 			}
 			adminLines := []string{
 				"<b>" + d.h.T(lang, "qastaff_help_admin") + "</b>",

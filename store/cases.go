@@ -344,6 +344,9 @@ func (t *Tx) DeleteCase(code string) error {
 	if err := t.DeleteRef(TopicRef(code)); err != nil {
 		return err
 	}
+	if err := t.DeleteRef(EndRef(code)); err != nil {
+		return err
+	}
 	return t.bucket(bucketCases).Delete(t.caseKey(code))
 }
 
@@ -387,6 +390,10 @@ func TopicRef(code string) string { return "topic:" + code }
 func CardRef(code string, chatID int64) string {
 	return "card:" + code + ":" + strconv.FormatInt(chatID, 10)
 }
+
+// EndRef names the ref of the person's newest message carrying the case's "End the
+// conversation" button.
+func EndRef(code string) string { return "cend:" + code }
 
 // HeaderRef names the ref of a case's header in a consultant's private chat.
 func HeaderRef(code string, chatID int64) string {
