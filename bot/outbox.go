@@ -588,6 +588,9 @@ func (o *outbox) finish(it item, e store.OutboxEntry, ch *outChat, res json.RawM
 			then = nil
 		}
 	}
+	// Follow-up calls are queued before this one is let go, so the outbox never looks empty
+	// in between (Len and the tests' idle check would see a drained outbox that is not).
+	o.add(then)
 	now := o.clock()
 	o.mu.Lock()
 	o.busy--
@@ -607,7 +610,6 @@ func (o *outbox) finish(it item, e store.OutboxEntry, ch *outChat, res json.RawM
 	o.afterSettle(now)
 	o.mu.Unlock()
 	o.signal()
-	o.add(then)
 }
 
 // failed settles a call Telegram refused for good: the ref's owner is told (a relay that did
@@ -625,8 +627,8 @@ func (o *outbox) failed(it item, e store.OutboxEntry, ch *outChat, reason string
 		o.log.Error("outbox: cannot record a refused call", "err", err)
 		els = nil
 	}
+	o.add(els) // before finish: see there
 	o.finish(it, e, ch, nil, false)
-	o.add(els)
 }
 
 // refused records a refused call's ref failure and enqueues its Else. Inside a transaction.
@@ -732,7 +734,7 @@ func (o *outbox) blocked(it item, e store.OutboxEntry, ch *outChat) {
 		o.log.Error("outbox: cannot record a blocked chat", "err", err)
 		els = nil
 	}
-	defer o.add(els)
+	o.add(els) // before this call is let go, as in finish
 	now := o.clock()
 	o.mu.Lock()
 	o.busy--

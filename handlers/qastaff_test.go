@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ehra/peerline/bot/fakeapi"
 	"github.com/ehra/peerline/handlers/handlerstest"
@@ -353,8 +354,11 @@ func TestQAStaff_UndeliveredOffersClose(t *testing.T) {
 			sova.Press("ct:" + k.Code)
 			d.h.API.Block(p.Chat())
 			sova.Send("are you there?")
+			// The notice follows the refused copy (the outbox's Else call), after the update settled.
+			want := d.h.T(lang, "consult_undelivered", map[string]any{"Code": k.Code})
+			d.h.API.WaitFor(10*time.Second, func() bool { return sova.Last().Text == want })
 			last := sova.Last()
-			if got, want := last.Text, d.h.T(lang, "consult_undelivered", map[string]any{"Code": k.Code}); got != want {
+			if got := last.Text; got != want {
 				t.Fatalf("notice: got %q, want %q", got, want)
 			}
 			if len(last.Keyboard) != 1 || len(last.Keyboard[0]) != 1 || last.Keyboard[0][0].Data != "cc:"+k.Code || last.Keyboard[0][0].Text != d.h.T(lang, "consult_btn_close") {

@@ -23,76 +23,11 @@ import (
 // screenshot of each step (laptop and phone sizes) into $E2E_SHOTS (default ./.e2e at the
 // repository root). Run with `make e2e`.
 func TestE2E_BrowserToOverdoseCard(t *testing.T) {
-	browser := os.Getenv("CHROMIUM")
-	if browser == "" {
-		for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
-			if _, err := os.Stat(p); err == nil {
-				browser = p
-				break
-			}
-		}
-	}
-	if browser == "" {
-		if p, err := exec.LookPath("chromium"); err == nil {
-			browser = p
-		}
-	}
-	if browser == "" {
-		t.Fatal("no Chromium found: install Debian's chromium package (.ci/run does) or set CHROMIUM")
-	}
-	shots := os.Getenv("E2E_SHOTS")
-	if shots == "" {
-		shots = filepath.Join("..", ".e2e")
-	}
-	if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
-
-	sb, err := New(Options{Data: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sb.Start(); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(sb.Handler())
-	defer func() { srv.Close(); sb.Close() }()
-
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(browser),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 800),
-	)
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	// The first call starts the browser and must not carry a timeout; the steps get one.
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start Chromium (%s): %v", browser, err)
-	}
-	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
-	defer cancel()
-
-	shot := func(name string) chromedp.Action[chromedp.Void] {
-		return func(ctx context.Context, tgt *chromedp.Target) (chromedp.Void, error) {
-			buf, err := chromedp.FullScreenshot(100)(ctx, tgt)
-			if err != nil {
-				return chromedp.Void{}, err
-			}
-			return chromedp.Void{}, os.WriteFile(filepath.Join(shots, name+".png"), buf, 0o644)
-		}
-	}
+	e := startE2E(t, 90*time.Second)
+	ctx, srv, sb, shots, shot := e.ctx, e.srv, e.sb, e.shots, e.shot
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 	person := css(`[data-chat-id="1001"]`)
-	err = chromedp.Do(ctx,
+	err := chromedp.Do(ctx,
 		chromedp.Navigate(srv.URL),
 		chromedp.WaitVisible(person),
 		shot("01-page"),
@@ -176,4 +111,86 @@ func TestE2E_BrowserToOverdoseCard(t *testing.T) {
 		t.Errorf("the consultant's answer did not reach the person: %q", personText)
 	}
 	t.Logf("screenshots in %s", shots)
+}
+
+// e2e is a running sandbox served over HTTP with a headless Chromium attached to it.
+type e2e struct {
+	ctx   context.Context // the browser, with the test's timeout
+	sb    *Sandbox
+	srv   *httptest.Server
+	shots string // where screenshots go ($E2E_SHOTS, default ./.e2e at the repository root)
+}
+
+// startE2E starts a sandbox with its own data, serves its page and starts Chromium (Debian's
+// chromium, or $CHROMIUM); everything stops when the test ends.
+func startE2E(t *testing.T, timeout time.Duration) *e2e {
+	t.Helper()
+	browser := os.Getenv("CHROMIUM")
+	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
+		if browser != "" {
+			break
+		}
+		if _, err := os.Stat(p); err == nil {
+			browser = p
+		}
+	}
+	if browser == "" {
+		if p, err := exec.LookPath("chromium"); err == nil {
+			browser = p
+		}
+	}
+	if browser == "" {
+		t.Fatal("no Chromium found: install Debian's chromium package (.ci/run does) or set CHROMIUM")
+	}
+	shots := os.Getenv("E2E_SHOTS")
+	if shots == "" {
+		shots = filepath.Join("..", ".e2e")
+	}
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	sb, err := New(Options{Data: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.Start(); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(sb.Handler())
+	t.Cleanup(func() { srv.Close(); sb.Close() })
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(browser),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 800),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelBrowser := chromedp.NewContext(actx)
+	// The first call starts the browser and must not carry a timeout; the steps get one.
+	if err := chromedp.Do(ctx); err != nil {
+		cancelBrowser()
+		cancelAlloc()
+		t.Fatalf("start Chromium (%s): %v", browser, err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	t.Cleanup(func() { cancel(); cancelBrowser(); cancelAlloc() })
+	return &e2e{ctx: ctx, sb: sb, srv: srv, shots: shots}
+}
+
+// shot saves a full-page screenshot as <name>.png in the screenshot folder.
+func (e *e2e) shot(name string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, tgt *chromedp.Target) (chromedp.Void, error) {
+		buf, err := chromedp.FullScreenshot(100)(ctx, tgt)
+		if err != nil {
+			return chromedp.Void{}, err
+		}
+		return chromedp.Void{}, os.WriteFile(filepath.Join(e.shots, name+".png"), buf, 0o644)
+	}
 }

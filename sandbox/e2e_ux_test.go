@@ -3,11 +3,6 @@
 package sandbox
 
 import (
-	"context"
-	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -19,71 +14,8 @@ import (
 // the country ("в Польше") instead of pressing it and lands on Poland's cities and the short
 // result. Screenshots (laptop and phone) go to $E2E_SHOTS like the other browser test's.
 func TestE2E_TextFirstPersonAndTypedCountry(t *testing.T) {
-	browser := os.Getenv("CHROMIUM")
-	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
-		if browser != "" {
-			break
-		}
-		if _, err := os.Stat(p); err == nil {
-			browser = p
-		}
-	}
-	if browser == "" {
-		if p, err := exec.LookPath("chromium"); err == nil {
-			browser = p
-		}
-	}
-	if browser == "" {
-		t.Fatal("no Chromium found: install Debian's chromium package (.ci/run does) or set CHROMIUM")
-	}
-	shots := os.Getenv("E2E_SHOTS")
-	if shots == "" {
-		shots = filepath.Join("..", ".e2e")
-	}
-	if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	sb, err := New(Options{Data: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sb.Start(); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(sb.Handler())
-	defer func() { srv.Close(); sb.Close() }()
-
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(browser),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 800),
-	)
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start Chromium (%s): %v", browser, err)
-	}
-	ctx, cancel = context.WithTimeout(ctx, 120*time.Second)
-	defer cancel()
-
-	shot := func(name string) chromedp.Action[chromedp.Void] {
-		return func(ctx context.Context, tgt *chromedp.Target) (chromedp.Void, error) {
-			buf, err := chromedp.FullScreenshot(100)(ctx, tgt)
-			if err != nil {
-				return chromedp.Void{}, err
-			}
-			return chromedp.Void{}, os.WriteFile(filepath.Join(shots, name+".png"), buf, 0o644)
-		}
-	}
+	e := startE2E(t, 120*time.Second)
+	ctx, srv, shots, shot := e.ctx, e.srv, e.shots, e.shot
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 	button := func(data string) chromedp.CSS { return css(`button[data-callback="` + data + `"]`) }
 	person := css(`[data-chat-id="1002"]`) // Dmitry, Russian
