@@ -1,9 +1,9 @@
 package bot
 
 import (
-	"encoding/json"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ehra/peerline/store"
 )
@@ -69,6 +69,7 @@ type Photo struct {
 // outbox in the same transaction as the handler's state changes.
 type Out struct {
 	chatID   int64
+	chatStr  string // chatID in decimal, made once
 	chatType string
 	now      time.Time
 	calls    []store.OutboxEntry
@@ -91,6 +92,17 @@ func newOut(chatID int64, chatType string, now time.Time) *Out {
 
 // NewOut returns an Out not tied to an update, for scheduled jobs and start-up calls.
 func NewOut(now time.Time) *Out { return newOut(0, "", now) }
+
+// chatIDString formats a chat id, reusing the update's own chat's string.
+func (o *Out) chatIDString(chatID int64) string {
+	if chatID != o.chatID || chatID == 0 {
+		return strconv.FormatInt(chatID, 10)
+	}
+	if o.chatStr == "" {
+		o.chatStr = strconv.FormatInt(chatID, 10)
+	}
+	return o.chatStr
+}
 
 // Calls returns the calls collected so far.
 func (o *Out) Calls() []store.OutboxEntry { return o.calls }
@@ -121,11 +133,10 @@ func (o *Out) Send(m Message) {
 	chatID, group := o.target(m.ChatID)
 	parts := SplitHTML(m.Text, MaxTextLen)
 	for i, part := range parts {
-		p := map[string]string{
-			"chat_id":    strconv.FormatInt(chatID, 10),
-			"text":       part,
-			"parse_mode": "HTML",
-		}
+		p := make(map[string]string, 7)
+		p["chat_id"] = o.chatIDString(chatID)
+		p["text"] = part
+		p["parse_mode"] = "HTML"
 		if !m.Preview {
 			p["link_preview_options"] = `{"is_disabled":true}`
 		}
@@ -275,46 +286,126 @@ func (o *Out) answer(callbackID, text string, alert bool) {
 	o.add(0, false, "answerCallbackQuery", p, "", true)
 }
 
-type inlineButtonJSON struct {
-	Text         string `json:"text"`
-	CallbackData string `json:"callback_data,omitempty"`
-	URL          string `json:"url,omitempty"`
-}
-
+// json encodes the keyboard as Bot API reply_markup by hand: it runs for nearly every message,
+// and reflection-based encoding cost several allocations per button.
 func (k Keyboard) json() string {
-	rows := make([][]inlineButtonJSON, 0, len(k))
+	n := 24
 	for _, r := range k {
-		row := make([]inlineButtonJSON, 0, len(r))
 		for _, b := range r {
-			row = append(row, inlineButtonJSON{Text: b.Text, CallbackData: b.Data, URL: b.URL})
+			n += len(b.Text) + len(b.Data) + len(b.URL) + 40
 		}
-		rows = append(rows, row)
 	}
-	b, _ := json.Marshal(struct {
-		InlineKeyboard [][]inlineButtonJSON `json:"inline_keyboard"`
-	}{rows})
-	return string(b)
+	buf := make([]byte, 0, n)
+	buf = append(buf, `{"inline_keyboard":[`...)
+	for i, r := range k {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, '[')
+		for j, b := range r {
+			if j > 0 {
+				buf = append(buf, ',')
+			}
+			buf = append(buf, `{"text":`...)
+			buf = appendJSONString(buf, b.Text)
+			if b.Data != "" {
+				buf = append(buf, `,"callback_data":`...)
+				buf = appendJSONString(buf, b.Data)
+			}
+			if b.URL != "" {
+				buf = append(buf, `,"url":`...)
+				buf = appendJSONString(buf, b.URL)
+			}
+			buf = append(buf, '}')
+		}
+		buf = append(buf, ']')
+	}
+	buf = append(buf, "]}"...)
+	return string(buf)
 }
 
 func (r *ReplyKeyboard) json() string {
 	if r.Remove {
 		return `{"remove_keyboard":true}`
 	}
-	type btn struct {
-		Text string `json:"text"`
-	}
-	rows := make([][]btn, 0, len(r.Rows))
+	n := 64
 	for _, row := range r.Rows {
-		out := make([]btn, 0, len(row))
 		for _, t := range row {
-			out = append(out, btn{t})
+			n += len(t) + 12
 		}
-		rows = append(rows, out)
 	}
-	b, _ := json.Marshal(struct {
-		Keyboard   [][]btn `json:"keyboard"`
-		Persistent bool    `json:"is_persistent,omitempty"`
-		Resize     bool    `json:"resize_keyboard"`
-	}{rows, r.Persistent, true})
-	return string(b)
+	buf := make([]byte, 0, n)
+	buf = append(buf, `{"keyboard":[`...)
+	for i, row := range r.Rows {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, '[')
+		for j, t := range row {
+			if j > 0 {
+				buf = append(buf, ',')
+			}
+			buf = append(buf, `{"text":`...)
+			buf = appendJSONString(buf, t)
+			buf = append(buf, '}')
+		}
+		buf = append(buf, ']')
+	}
+	buf = append(buf, ']')
+	if r.Persistent {
+		buf = append(buf, `,"is_persistent":true`...)
+	}
+	buf = append(buf, `,"resize_keyboard":true}`...)
+	return string(buf)
+}
+
+// appendJSONString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD, as with
+// encoding/json.
+func appendJSONString(buf []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	buf = append(buf, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			buf = append(buf, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				buf = append(buf, '\\', c)
+			case '\n':
+				buf = append(buf, '\\', 'n')
+			case '\r':
+				buf = append(buf, '\\', 'r')
+			case '\t':
+				buf = append(buf, '\\', 't')
+			default:
+				buf = append(buf, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			buf = append(buf, s[start:i]...)
+			buf = append(buf, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			buf = append(buf, s[start:i]...)
+			buf = append(buf, '\\', 'u', '2', '0', '2', hex[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	buf = append(buf, s[start:]...)
+	return append(buf, '"')
 }

@@ -122,8 +122,12 @@ func newOutbox(db *store.DB, api caller, limits Limits, senders int, log *slog.L
 }
 
 // load queues every entry left in the store (after a restart), holding at most maxHeld of them
-// in memory.
+// in memory. An at-most-once call whose attempt had started is not repeated: its ref is marked
+// unknown.
 func (o *outbox) load() error {
+	if err := o.db.Update(settleInterrupted); err != nil {
+		return err
+	}
 	var batch []store.OutboxEntry
 	flush := func() {
 		o.add(batch)
@@ -286,6 +290,9 @@ func (o *outbox) take(now time.Time) (item, *outChat, time.Duration, bool) {
 // next blocks until a call may be sent and returns it, or returns false when ctx is done.
 func (o *outbox) next(ctx context.Context) (item, *outChat, bool) {
 	for {
+		if ctx.Err() != nil {
+			return item{}, nil, false // stopping: what is left stays in the store
+		}
 		o.mu.Lock()
 		it, ch, wait, ok := o.take(o.clock())
 		o.mu.Unlock()
@@ -352,12 +359,37 @@ func (o *outbox) send(ctx context.Context, it item, ch *outChat) {
 	if e.Created > 0 && now.Sub(time.UnixMilli(e.Created)) > o.maxAgeFor(e) {
 		o.log.Warn("outbox call expired unsent", "method", e.Method)
 		o.metrics.OutboxExpired.Add(1)
+		if e.Once && e.Ref != "" {
+			o.settleOnce(it, e, ch, store.MessageRef{Fail: 408, Reason: "expired unsent"})
+			return
+		}
 		o.finish(it, e, ch, nil, true)
 		return
+	}
+	once := e.Once && e.Ref != ""
+	if once {
+		if err := o.db.Update(func(tx *store.Tx) error {
+			return tx.SetRef(e.Ref, store.MessageRef{ChatID: e.ChatID, Attempt: now.Unix()})
+		}); err != nil {
+			o.log.Error("outbox: cannot record an attempt", "err", err)
+			o.retry(it, ch, -1)
+			return
+		}
 	}
 	res, err := o.api.call(e.Method, e.Params)
 	var ce *CallError
 	errors.As(err, &ce)
+	if once && err != nil && ce != nil && ce.Transport && !(ce.Canceled && ctx.Err() != nil) {
+		// The call may have been made: never repeat it; admins see "unknown".
+		o.settleOnce(it, e, ch, store.MessageRef{Unknown: true})
+		return
+	}
+	if once && err != nil && ce != nil && (decide(err) == outcomeBlocked || decide(err) == outcomeFinal) {
+		o.metrics.OutboxFailed.Add(1)
+		o.log.Warn("outbox call refused", "method", e.Method, "code", ce.Code, "reason", reasonOf(ce.Description))
+		o.settleOnce(it, e, ch, store.MessageRef{Fail: ce.Code, Reason: reasonOf(ce.Description)})
+		return
+	}
 	switch decide(err) {
 	case outcomeDone:
 		o.metrics.OutboxSent.Add(1)
@@ -414,17 +446,81 @@ func reasonOf(desc string) string {
 	return desc
 }
 
+// settleOnce settles an at-most-once call that was not sent (or whose outcome is unknown),
+// recording r under its ref.
+func (o *outbox) settleOnce(it item, e store.OutboxEntry, ch *outChat, r store.MessageRef) {
+	r.ChatID, r.At = e.ChatID, o.now().Unix()
+	err := o.db.Batch(func(tx *store.Tx) error {
+		if err := tx.OutboxDelete(it.id); err != nil {
+			return err
+		}
+		return tx.SetRef(e.Ref, r)
+	})
+	if err != nil {
+		o.log.Error("outbox: cannot record an unsent call", "err", err)
+	}
+	o.finish(it, e, ch, nil, false)
+}
+
+// settleInterrupted removes from the store the at-most-once calls whose attempt had started
+// before the bot stopped, marking their refs unknown.
+func settleInterrupted(tx *store.Tx) error {
+	var once []store.OutboxEntry
+	err := tx.OutboxScan(func(e store.OutboxEntry) error {
+		if e.Once && e.Ref != "" {
+			once = append(once, e)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, e := range once {
+		r, found, err := tx.Ref(e.Ref)
+		if err != nil {
+			return err
+		}
+		if !found || r.Attempt == 0 || r.Sent() || r.Fail != 0 {
+			continue
+		}
+		r.Unknown = true
+		if err := tx.SetRef(e.Ref, r); err != nil {
+			return err
+		}
+		if err := tx.OutboxDelete(e.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sentIDs reads the message id(s) from a call's result: a message, or an album's messages.
+func sentIDs(res json.RawMessage) (first int, more []int) {
+	var m struct {
+		MessageID int `json:"message_id"`
+	}
+	if json.Unmarshal(res, &m) == nil && m.MessageID != 0 {
+		return m.MessageID, nil
+	}
+	var ms []struct {
+		MessageID int `json:"message_id"`
+	}
+	if json.Unmarshal(res, &ms) == nil && len(ms) > 0 {
+		first = ms[0].MessageID
+		for _, x := range ms[1:] {
+			more = append(more, x.MessageID)
+		}
+	}
+	return first, more
+}
+
 // finish deletes a settled entry (recording its message id if asked) and frees its chat.
 func (o *outbox) finish(it item, e store.OutboxEntry, ch *outChat, res json.RawMessage, remove bool) {
 	if remove {
 		var sent int
+		var more []int
 		if (e.Ref != "" || e.Trail > 0) && res != nil {
-			var m struct {
-				MessageID int `json:"message_id"`
-			}
-			if json.Unmarshal(res, &m) == nil {
-				sent = m.MessageID
-			}
+			sent, more = sentIDs(res)
 		}
 		now := o.now()
 		err := o.db.Batch(func(tx *store.Tx) error {
@@ -432,7 +528,7 @@ func (o *outbox) finish(it item, e store.OutboxEntry, ch *outChat, res json.RawM
 				return err
 			}
 			if e.Ref != "" && sent != 0 {
-				if err := tx.SetRef(e.Ref, store.MessageRef{ChatID: e.ChatID, MessageID: sent, At: now.Unix()}); err != nil {
+				if err := tx.SetRef(e.Ref, store.MessageRef{ChatID: e.ChatID, MessageID: sent, More: more, At: now.Unix()}); err != nil {
 					return err
 				}
 			}
@@ -567,7 +663,7 @@ func (o *outbox) afterSettle(now time.Time) {
 // updates the gauges. Called with mu held.
 func (o *outbox) checkPressure(now time.Time) {
 	rate := o.rate.perSecond(now)
-	limit := max(float64(o.minBacklog), rate*o.maxDrain.Seconds())
+	limit := o.backlogLimit(rate)
 	backlog := float64(o.queued)
 	o.metrics.OutboxQueued.Store(int64(o.queued))
 	o.metrics.setDrain(backlog / max(rate, 1))
@@ -584,6 +680,19 @@ func (o *outbox) checkPressure(now time.Time) {
 		o.metrics.Backpressure.Store(0)
 		o.log.Info("backpressure over: taking updates again", "backlog", o.queued, "send_rate", int(rate))
 	}
+}
+
+// headroom is how many more calls fit in the backlog before backpressure starts.
+func (o *outbox) headroom() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return int(o.backlogLimit(o.rate.perSecond(o.clock()))) - o.queued
+}
+
+// backlogLimit is the backlog over which backpressure starts: what the outbox sends in maxDrain
+// at rate, and at least minBacklog.
+func (o *outbox) backlogLimit(rate float64) float64 {
+	return max(float64(o.minBacklog), rate*o.maxDrain.Seconds())
 }
 
 // pressured returns a channel that is closed when backpressure ends, or nil if it is off.

@@ -360,7 +360,23 @@ func (b *Bot) poll(ctx context.Context) error {
 				timeout = 0
 			}
 		}
-		updates, err := b.getUpdates(ctx, offset, timeout)
+		// Ask for no more than the outbox has room for, counting about two calls for each
+		// update, in hand or new, so that one answer cannot push the backlog far past the
+		// backpressure limit.
+		limit := b.cfg.PollLimit
+		if room := b.outbox.headroom()/2 - inflight; inflight+room < limit {
+			if room < 1 && inflight > 0 {
+				select { // the updates in hand fill the room: wait for one to finish
+				case <-changed:
+				case <-time.After(pollPause):
+				case <-ctx.Done():
+					return nil
+				}
+				continue
+			}
+			limit = inflight + max(room, 1)
+		}
+		updates, err := b.getUpdates(ctx, offset, timeout, limit)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil
@@ -421,7 +437,7 @@ func (b *Bot) poll(ctx context.Context) error {
 const pollPause = 20 * time.Millisecond
 
 // getUpdates makes one getUpdates call that a cancelled ctx ends at once.
-func (b *Bot) getUpdates(ctx context.Context, offset int64, timeout int) ([]tgbotapi.Update, error) {
+func (b *Bot) getUpdates(ctx context.Context, offset int64, timeout, limit int) ([]tgbotapi.Update, error) {
 	type result struct {
 		raw json.RawMessage
 		err error
@@ -430,7 +446,7 @@ func (b *Bot) getUpdates(ctx context.Context, offset int64, timeout int) ([]tgbo
 	go func() {
 		raw, err := b.pollAPI.call("getUpdates", map[string]string{
 			"offset":  strconv.FormatInt(offset, 10),
-			"limit":   strconv.Itoa(b.cfg.PollLimit),
+			"limit":   strconv.Itoa(limit),
 			"timeout": strconv.Itoa(timeout),
 		})
 		ch <- result{raw, err}

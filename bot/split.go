@@ -89,7 +89,8 @@ func VisibleLen(html string) int {
 // cut after a line break, then after a space, and never inside a character, an entity or a tag.
 // Tags open at a cut are closed at the end of one part and opened again at the start of the next.
 func SplitHTML(html string, limit int) []string {
-	if VisibleLen(html) <= limit {
+	// A UTF-8 text never has more UTF-16 units than bytes: most texts need no counting.
+	if len(html) <= limit || VisibleLen(html) <= limit {
 		return []string{html}
 	}
 	var parts []string

@@ -73,6 +73,7 @@ type Content struct {
 	Directory DirectoryFile
 	// UrgentWords are the words that open a first-aid card at once (urgent.go).
 	UrgentWords UrgentFile
+	Campaigns []Campaign
 
 	countries       map[string]*Country
 	cards           map[string]*Card
@@ -139,6 +140,11 @@ var files = []struct {
 	}},
 	{"directory.toml", func(c *Content) any { return &c.Directory }},
 	{"urgent.toml", func(c *Content) any { return &c.UrgentWords }},
+	{"campaigns.toml", func(c *Content) any {
+		return &struct {
+			Campaign *[]Campaign `toml:"campaign"`
+		}{&c.Campaigns}
+	}},
 }
 
 // extending files are not replaced by a file of the same name in the data folder, but extended

@@ -89,7 +89,9 @@ func (c *Content) Match(k Case) []*Service {
 		case s.Country != k.Country:
 		case s.City != "" && k.City != "" && strings.EqualFold(s.City, k.City):
 			tiers[0] = append(tiers[0], s)
-		case s.City == "" && s.Region != "" && k.Region != "" && strings.EqualFold(s.Region, k.Region):
+		case s.Region != "" && k.Region != "" && strings.EqualFold(s.Region, k.Region) && (s.City == "" || k.City == ""):
+			// in the person's region: region-wide, or in one of its cities when the person
+			// named only the region
 			tiers[1] = append(tiers[1], s)
 		case s.City == "" && s.Region == "":
 			tiers[2] = append(tiers[2], s)

@@ -66,8 +66,6 @@ func (c *Content) validateEmergency() (probs []Problem) {
 		probs = append(probs, checkReviewer(file, entry, x.Meta)...)
 	}
 	for _, p := range c.Places.Countries {
-		// Typed-only countries are recognised when typed but not offered; without an entry
-		// their card shows 112 alone (EmergencyFor).
 		if _, ok := c.countries[p.Code]; !ok && !p.Typed && len(c.Emergency) > 0 {
 			probs = append(probs, Problem{file, fmt.Sprintf("country %q", p.Code), "", "places.toml offers this country: give its emergency numbers (112 at least)"})
 		}

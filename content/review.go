@@ -129,6 +129,11 @@ func (c *Content) Warnings(now time.Time, months int) Problems {
 	for _, x := range c.NPS.Substances {
 		old("nps.toml", fmt.Sprintf("substance %q", x.ID), x.Meta)
 	}
+	for _, p := range c.Places.Countries {
+		if _, ok := c.countries[p.Code]; !ok {
+			out = append(out, Problem{c.src("emergency.toml"), fmt.Sprintf("country %q", p.Code), "", "people can say they are there, but it has no emergency numbers: the overdose card shows only the 112 line"})
+		}
+	}
 	for _, x := range c.Steps {
 		entry := fmt.Sprintf("steps %q", x.ID)
 		old("steps.toml", entry, x.Meta)
@@ -152,7 +157,8 @@ const General = "112"
 
 // Emergency is what the overdose card shows for where a person is.
 type Emergency struct {
-	// Country is the person's country, or Ukraine when it is not known (Known is then false).
+	// Country is the person's country (Known), or Ukraine when the person's country is not
+	// known; nil when the person is in a country the file has no numbers for (then only 112).
 	Country *Country
 	Known   bool
 	// Numbers are the country's own numbers in their order, then 112 if the country's list
@@ -160,15 +166,12 @@ type Emergency struct {
 	Numbers []Number
 }
 
-// EmergencyFor returns the numbers for a person in country (an ISO code): that country's numbers
-// first, then 112. "" or a code that is no place gives Ukraine's; a typed-only country of
-// places.toml without an entry gives 112 alone (never another country's numbers).
+// EmergencyFor returns the numbers for a person in country (an ISO code, or "" when not known):
+// that country's numbers first, then 112. Not known gives Ukraine's; a country the file has no
+// numbers for gives only 112 (Ukraine's numbers would not work there).
 func (c *Content) EmergencyFor(country string) Emergency {
 	x, known := c.countries[country]
-	if !known && country != "" && c.typedOnly(country) {
-		return Emergency{Numbers: []Number{{Number: General, Service: "general"}}}
-	}
-	if !known {
+	if country == "" {
 		x = c.countries["UA"]
 	}
 	e := Emergency{Country: x, Known: known}
@@ -184,14 +187,4 @@ func (c *Content) EmergencyFor(country string) Emergency {
 		e.Numbers = append(e.Numbers, Number{Number: General, Service: "general"})
 	}
 	return e
-}
-
-// typedOnly reports whether code is a country recognised when typed but not offered as a button.
-func (c *Content) typedOnly(code string) bool {
-	for _, p := range c.Places.Countries {
-		if p.Code == code {
-			return p.Typed
-		}
-	}
-	return false
 }

@@ -13,7 +13,7 @@ func (c *Content) validate() []Problem {
 	for _, v := range []func() []Problem{
 		c.validatePlaces, c.validateEmergency, c.validateFirstAid, c.validateCombos, c.validateNPS,
 		c.validateMembership, c.validateCalls, c.validateAbout, c.validateSteps, c.validateDirectory,
-		c.validateMarks, c.validateUrgent,
+		c.validateMarks, c.validateUrgent, c.validateCampaigns,
 	} {
 		probs = append(probs, v()...)
 	}

@@ -32,6 +32,14 @@ type Deps struct {
 	Log       *slog.Logger
 	// Handoff turns on the peer-consultant handoff (see handoff.go).
 	Handoff bool
+	// PostChannels are the channels posts go to: language (uk, ru, en, or "*" for one channel
+	// for all) → chat_id (@username or numeric id), from PEERLINE_CHANNELS.
+	PostChannels map[string]string
+	// TZ is the time zone schedules are read and shown in (PEERLINE_TZ; default Europe/Kyiv).
+	TZ *time.Location
+	// ContentDir is the data folder's content/ directory, where a directory CSV sent by an admin
+	// is imported ("" turns the import off).
+	ContentDir string
 	// Hours are the peer consultants' service hours (zero: always open); see hours.go.
 	Hours Hours
 }
@@ -40,6 +48,7 @@ type Deps struct {
 type Retention struct {
 	Users time.Duration // people not seen for this long are erased; default 90 days
 	Forms time.Duration // half-filled forms are deleted after this long; default 7 days
+	Audit time.Duration // audit log entries are removed after this long; default 365 days
 }
 
 // App is the set of flows.
@@ -58,6 +67,9 @@ type App struct {
 	reprompts map[bot.State]bot.HandlerFunc
 	// the guided intakes
 	treat, human *intake
+	// admin tools (admin_*.go)
+	adm  adminState
+	dirs directoryState
 	// hours are the peer consultants' service hours (PEERLINE_HOURS).
 	hours Hours
 	// staff hooks and command lists: see staff.go.
@@ -94,6 +106,10 @@ func New(d Deps) *App {
 	if a.retention.Forms == 0 {
 		a.retention.Forms = 7 * 24 * time.Hour
 	}
+	if a.retention.Audit == 0 {
+		a.retention.Audit = 365 * 24 * time.Hour
+	}
+	a.adm = newAdminState(d)
 	return a
 }
 
@@ -205,6 +221,8 @@ func (a *App) routes(r *bot.Router) {
 	}
 
 	a.contentRoutes(r) // sources.go
+	// admin_*.go
+	a.adminRoutes(r)
 
 	a.sections["menu"] = a.menuCmd
 	a.sections["help"] = a.help

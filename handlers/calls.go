@@ -16,7 +16,10 @@ func (a *App) calls(c *bot.Ctx) (bot.Next, error) {
 	if !c.IsPrivate() {
 		return bot.Stay(), nil
 	}
-	open, closed := a.content.CallsAt(c.Now)
+	open, closed, err := a.callsAt(c)
+	if err != nil {
+		return bot.Stay(), err
+	}
 	showClosed := c.Data == "calls:closed"
 	list := open
 	title := a.t(c, "calls_open_title")
@@ -45,7 +48,10 @@ func (a *App) calls(c *bot.Ctx) (bot.Next, error) {
 
 func (a *App) call(c *bot.Ctx) (bot.Next, error) {
 	number, part, _ := strings.Cut(strings.TrimPrefix(c.Data, "call:"), ":")
-	x, ok := a.content.Call(number)
+	x, ok, err := a.findCall(c, number)
+	if err != nil {
+		return bot.Stay(), err
+	}
 	if !ok {
 		return a.stale(c)
 	}
@@ -54,7 +60,7 @@ func (a *App) call(c *bot.Ctx) (bot.Next, error) {
 	if !isOpen {
 		back = "calls:closed"
 	}
-	if part == "ask" {
+	if part == "ask" && isOpen {
 		c.Show(a.t(c, "call_ask", map[string]any{"Email": esc(x.Email), "Number": esc(x.Number)}),
 			bot.Keyboard{bot.Row(bot.Btn(a.t(c, "btn_back"), "call:"+x.Number))})
 		return bot.Stay(), nil
@@ -62,10 +68,12 @@ func (a *App) call(c *bot.Ctx) (bot.Next, error) {
 	if part != "" {
 		return a.stale(c)
 	}
-	c.Show(a.callText(c, x, isOpen), bot.Keyboard{
-		bot.Row(bot.Btn(a.t(c, "call_btn_ask"), "call:"+x.Number+":ask")),
-		bot.Row(bot.Btn(a.t(c, "btn_back"), back), bot.Btn(a.t(c, "btn_menu"), "menu")),
-	})
+	kb := bot.Keyboard{}
+	if isOpen {
+		kb = append(kb, bot.Row(bot.Btn(a.t(c, "call_btn_ask"), "call:"+x.Number+":ask")))
+	}
+	kb = append(kb, bot.Row(bot.Btn(a.t(c, "btn_back"), back), bot.Btn(a.t(c, "btn_menu"), "menu")))
+	c.Show(a.callText(c, x, isOpen), kb)
 	return bot.Stay(), nil
 }
 
@@ -81,9 +89,18 @@ func (a *App) callText(c *bot.Ctx, x *content.Call, isOpen bool) string {
 	if len(x.Criteria) > 0 {
 		b.WriteString("<b>" + a.t(c, "call_criteria") + "</b>\n")
 		for _, cr := range x.Criteria {
-			b.WriteString("• " + cr.Name.In(c.Lang) + " — " + strconv.Itoa(cr.Weight) + "%\n")
+			b.WriteString("• " + cr.Name.In(c.Lang))
+			if cr.Weight > 0 {
+				b.WriteString(" — " + strconv.Itoa(cr.Weight) + "%")
+			}
+			b.WriteString("\n")
 		}
 		b.WriteString("\n")
+	}
+	if !isOpen {
+		// a closed call: nothing to apply for or ask about any more
+		b.WriteString(a.t(c, "ux_call_closed_note"))
+		return b.String()
 	}
 	b.WriteString("<b>" + a.t(c, "call_how") + "</b>\n")
 	b.WriteString(a.t(c, "call_send_to", map[string]any{"Email": esc(x.Email), "Subject": esc(x.Subject)}) + "\n")

@@ -76,11 +76,7 @@ func (a *App) comboKeyboard(c *bot.Ctx, prefix, skip string) bot.Keyboard {
 	if len(row) > 0 {
 		kb = append(kb, row)
 	}
-	back := "menu"
-	if skip != "" {
-		back = "cmb"
-	}
-	return append(kb, bot.Row(bot.Btn(a.t(c, "btn_back"), back), bot.Btn(a.t(c, "btn_menu"), "menu")))
+	return append(kb, bot.Row(bot.Btn(a.t(c, "btn_back"), a.comboBack(c, skip)), bot.Btn(a.t(c, "btn_menu"), "menu")))
 }
 
 func (a *App) showComboAnswer(c *bot.Ctx, x, y string) {

@@ -61,18 +61,6 @@ func (a *App) showCard(c *bot.Ctx, id string) error {
 	return nil
 }
 
-// emergencyCountry is the country whose emergency numbers the person sees first: the one they
-// told the bot (an intake, /settings), else Ukraine.
-func (a *App) emergencyCountry(c *bot.Ctx) *content.Country {
-	if code := a.personCountry(c); code != "" {
-		if x, ok := a.content.Country(code); ok {
-			return x
-		}
-	}
-	x, _ := a.content.Country("UA")
-	return x
-}
-
 // personCountry is the country the person chose (store.User.Country), "" if none.
 func (a *App) personCountry(c *bot.Ctx) string {
 	if c.UserID == 0 {

@@ -44,15 +44,12 @@ func (a *App) suicideScreen(c *bot.Ctx) error {
 			lifeline = s.Phones[0]
 		}
 	}
-	x := a.emergencyCountry(c)
 	text := a.t(c, "ux_suicide_title") + "\n\n"
 	if lifeline != "" {
-		text += a.t(c, "ux_suicide_lifeline", map[string]any{"Number": lifeline}) + "\n"
+		text += a.t(c, "ux_suicide_lifeline", map[string]any{"Number": lifeline}) + "\n\n"
 	}
-	if x != nil {
-		text += a.t(c, "ux_suicide_emergency", map[string]any{"Country": x.Name.In(c.Lang), "Numbers": a.numbersLine(c, x)}) + "\n"
-	}
-	text += "\n" + a.t(c, "ux_suicide_now")
+	text += a.t(c, "ux_suicide_emergency") + "\n" + a.emergencyLines(c, a.personCountry(c))
+	text += "\n\n" + a.t(c, "ux_suicide_now")
 	kb := bot.Keyboard{}
 	if a.handoffOn(c) {
 		kb = append(kb, bot.Row(a.askButton(c, "gen")))
@@ -160,6 +157,7 @@ func (a *App) nonText(c *bot.Ctx) (bot.Next, error) {
 func (a *App) uxRoutes(r *bot.Router) {
 	r.Callback("go:", a.goSection)
 	r.Callback("setc", a.settingsCountry)
+	r.Callback("cmbn:", a.comboFromNPS)
 	for _, n := range content.Needs {
 		a.sections["hum_"+n] = a.humanitarianFor(n)
 	}

@@ -15,7 +15,7 @@ import (
 // missed run may still happen, and a function that does its work in store transactions (use
 // b.Do when it sends messages). Keep jobs safe to run twice: a crash mid-run repeats them.
 func (a *App) Jobs(b *bot.Bot, db *store.DB) []bot.Job {
-	return []bot.Job{
+	return append([]bot.Job{
 		{
 			// Retention: people not seen for a while are erased; forms left half-filled are
 			// deleted with their answers; parked-update records go after a month. Then the file
@@ -44,7 +44,7 @@ func (a *App) Jobs(b *bot.Bot, db *store.DB) []bot.Job {
 			Name: "safe-mode", Spec: "@every 1m", Grace: 48 * time.Hour,
 			Run: func(ctx context.Context, now time.Time) error { return a.deleteDue(b, now) },
 		},
-	}
+	}, a.adminJobs(b, db)...)
 }
 
 // deleteDue enqueues deleteMessages for every scheduled deletion that is due, in batches of up

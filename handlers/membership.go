@@ -86,13 +86,14 @@ func (a *App) memAsk(c *bot.Ctx, s bot.State) (bot.Next, error) {
 	step := func(n int) string { return a.t(c, "form_step", map[string]any{"N": n, "Of": len(memSteps) - 1}) + "\n" }
 	switch s {
 	case stateMemType:
-		a.showStep(c, step(1)+a.t(c, "mem_q_type"), bot.Keyboard{
+		// The privacy promise's one exception, said where it applies.
+		a.showStep(c, a.t(c, "ux_mem_privacy")+"\n\n"+step(1)+a.t(c, "mem_q_type"), bot.Keyboard{
 			bot.Row(bot.Btn(a.t(c, "mem_type_person"), "ma:type:person"), bot.Btn(a.t(c, "mem_type_org"), "ma:type:org")),
 			a.memNav(c, s),
 		})
 	case stateMemCountry:
 		var buttons []bot.Button
-		for _, rc := range a.content.Member.Countries {
+		for _, rc := range a.sortedRegionCountries(c.Lang) {
 			buttons = append(buttons, bot.Btn(rc.Name.In(c.Lang), "ma:country:"+rc.Code))
 		}
 		kb := bot.Grid(3, buttons...)
@@ -122,6 +123,7 @@ func (a *App) memAsk(c *bot.Ctx, s bot.State) (bot.Next, error) {
 	case stateMemConfirm:
 		a.showStep(c, a.memSummary(c, false)+"\n\n"+a.t(c, "mem_confirm_note"), bot.Keyboard{
 			bot.Row(bot.Btn(a.t(c, "mem_send"), "ma:send")),
+			bot.Row(bot.Btn(a.t(c, "ux_mem_edit"), "ma:edit")),
 			bot.Row(bot.Btn(a.t(c, "mem_restart"), "ma:start")),
 			a.memNav(c, s),
 		})
@@ -179,7 +181,7 @@ func (a *App) memButton(c *bot.Ctx) (bot.Next, error) {
 	switch {
 	case cmd == "type" && c.Conv == stateMemType && (arg == "person" || arg == "org"):
 		c.ConvData["type"] = arg
-		return a.memAsk(c, stateMemCountry)
+		return a.memNext(c, stateMemCountry)
 	case cmd == "country" && c.Conv == stateMemCountry:
 		if _, ok := a.content.RegionCountry(arg); !ok && arg != outsideRegion {
 			return a.stale(c)
@@ -188,15 +190,36 @@ func (a *App) memButton(c *bot.Ctx) (bot.Next, error) {
 		if arg == outsideRegion {
 			c.Answer(a.t(c, "mem_outside_note"))
 		}
-		return a.memAsk(c, stateMemName)
+		return a.memNext(c, stateMemName)
 	case cmd == "langs" && c.Conv == stateMemLangs && (arg == "en" || arg == "ru" || arg == "both"):
 		c.ConvData["langs"] = arg
-		return a.memAsk(c, stateMemMotivation)
+		return a.memNext(c, stateMemMotivation)
 	case cmd == "agree" && c.Conv == stateMemAgree:
 		c.ConvData["agreed"] = "yes"
 		return a.memAsk(c, stateMemConfirm)
 	case cmd == "send" && c.Conv == stateMemConfirm:
 		return a.memSend(c)
+	case cmd == "edit" && c.Conv == stateMemConfirm && arg == "":
+		// which answer to change
+		labels := map[bot.State]string{stateMemType: "mem_f_type", stateMemCountry: "mem_f_country", stateMemName: "mem_f_name",
+			stateMemEmail: "mem_f_email", stateMemLangs: "mem_f_langs", stateMemMotivation: "mem_f_motivation"}
+		var buttons []bot.Button
+		for _, s := range memEditable {
+			buttons = append(buttons, bot.Btn("✏️ "+a.t(c, labels[s]), "ma:edit:"+string(s)))
+		}
+		kb := bot.Grid(2, buttons...)
+		kb = append(kb, bot.Row(bot.Btn(a.t(c, "btn_back"), "ma:edit:"+string(stateMemConfirm))))
+		a.showStep(c, a.t(c, "ux_mem_edit_which"), kb)
+		return bot.Stay(), nil
+	case cmd == "edit" && c.Conv == stateMemConfirm && arg == string(stateMemConfirm):
+		return a.memAsk(c, stateMemConfirm)
+	case cmd == "edit" && c.Conv == stateMemConfirm:
+		for _, s := range memEditable {
+			if string(s) == arg {
+				c.ConvData["review"] = "1"
+				return a.memAsk(c, s)
+			}
+		}
 	}
 	return a.stale(c)
 }
@@ -223,21 +246,34 @@ func (a *App) memText(c *bot.Ctx) (bot.Next, error) {
 			return a.memReask(c, "mem_bad_name", stateMemName)
 		}
 		c.ConvData["name"] = text
-		return a.memAsk(c, stateMemEmail)
+		return a.memNext(c, stateMemEmail)
 	case stateMemEmail:
 		if !validEmail(text) {
 			return a.memReask(c, "mem_bad_email", stateMemEmail)
 		}
 		c.ConvData["email"] = text
-		return a.memAsk(c, stateMemLangs)
+		return a.memNext(c, stateMemLangs)
 	case stateMemMotivation:
 		if !plainText(text, 10, 1000) {
 			return a.memReask(c, "mem_bad_motivation", stateMemMotivation)
 		}
 		c.ConvData["motivation"] = text
-		return a.memAsk(c, stateMemAgree)
+		return a.memNext(c, stateMemAgree)
 	}
 	return a.memReask(c, "form_use_buttons", c.Conv)
+}
+
+// memEditable are the answers the review lets the person change one by one.
+var memEditable = []bot.State{stateMemType, stateMemCountry, stateMemName, stateMemEmail, stateMemLangs, stateMemMotivation}
+
+// memNext goes to step next, or, when the person is changing one answer from the review, back
+// to the review.
+func (a *App) memNext(c *bot.Ctx, next bot.State) (bot.Next, error) {
+	if c.ConvData["review"] == "1" {
+		delete(c.ConvData, "review")
+		return a.memAsk(c, stateMemConfirm)
+	}
+	return a.memAsk(c, next)
 }
 
 // memReask asks step s again with a notice, on the question already on screen.

@@ -72,7 +72,7 @@ func (a *App) npsPage(c *bot.Ctx) (bot.Next, error) {
 	card, _ := a.content.Card(s.FirstAid)
 	kb = append(kb, bot.Row(bot.Btn(card.Button.In(c.Lang), "od:"+s.FirstAid)))
 	if s.Combo != "" {
-		kb = append(kb, bot.Row(bot.Btn(a.t(c, "nps_combos"), "cmb:"+s.Combo)))
+		kb = append(kb, bot.Row(bot.Btn(a.t(c, "nps_combos"), "cmbn:"+s.ID)))
 	}
 	kb = append(kb, bot.Row(bot.Btn(a.t(c, "btn_back"), "nps"), bot.Btn(a.t(c, "btn_menu"), "menu")))
 	c.Show(b.String(), kb)

@@ -143,7 +143,7 @@ func (a *App) shortAnswer(in *intake, c *bot.Ctx, steps []*content.Steps) string
 	b.WriteString("\n")
 	var lines []string
 	for _, s := range steps {
-		for _, m := range headingRE.FindAllStringSubmatch(s.Text.In(c.Lang), -1) {
+		for _, m := range headingRE.FindAllStringSubmatch(s.Body(c.Lang, a.handoffOn(c)), -1) {
 			lines = append(lines, strings.TrimSpace(m[1]))
 		}
 		if len(lines) > 0 {
@@ -185,23 +185,19 @@ func (a *App) briefLine(in *intake, c *bot.Ctx) string {
 	return strings.Join(parts, " · ")
 }
 
-// urgentNote tells a person whose need is urgent to call the emergency number of where they are.
+// urgentNote tells a person whose need is urgent to call the emergency number of where they are
+// (the intake's country, else their chosen one, else Ukraine).
 func (a *App) urgentNote(c *bot.Ctx) string {
-	x := a.emergencyCountry(c)
-	if code := c.ConvData["country"]; code != "" {
-		if y, ok := a.content.Country(code); ok {
-			x = y
-		}
+	country := c.ConvData["country"]
+	if country == "" || country == otherCountry {
+		country = a.personCountry(c)
 	}
-	if x == nil {
-		return a.t(c, "hu_urgent_note")
-	}
-	return a.t(c, "ux_urgent_note", map[string]any{"Flag": x.Flag(), "Country": x.Name.In(c.Lang), "Numbers": a.numbersLine(c, x)})
+	return a.t(c, "ux_urgent_note") + "\n" + a.emergencyLines(c, country)
 }
 
 // servicesText lists the services for the case, local ones first.
 func (a *App) servicesText(in *intake, c *bot.Ctx) string {
-	services := a.content.Match(caseOf(in, c))
+	services := a.directory().Match(caseOf(in, c)) // the live directory (admins may import one)
 	if len(services) == 0 {
 		return a.t(c, "in_no_services")
 	}
@@ -224,7 +220,7 @@ func (a *App) bringText(in *intake, c *bot.Ctx, steps []*content.Steps) string {
 	b.WriteString("<b>" + a.t(c, "ux_res_bring_title") + "</b>\n\n")
 	found := false
 	for _, s := range steps {
-		for _, para := range strings.Split(s.Text.In(c.Lang), "\n\n") {
+		for _, para := range strings.Split(s.Body(c.Lang, a.handoffOn(c)), "\n\n") {
 			head := strings.ToLower(para)
 			if i := strings.Index(head, "</b>"); i > 0 {
 				head = head[:i]
@@ -307,4 +303,21 @@ func (a *App) rememberable(c *bot.Ctx) string {
 		return code
 	}
 	return ""
+}
+
+// resultStepsAgain shows the entry of steps id as a page of the result, when the person is at an
+// intake's result (the way back from its Sources); reports false otherwise.
+func (a *App) resultStepsAgain(c *bot.Ctx, id string) bool {
+	for _, in := range []*intake{a.treat, a.human} {
+		if c.Conv != in.state(resultStep) {
+			continue
+		}
+		for i, s := range a.resultSteps(in, c) {
+			if s.ID == id {
+				a.showResult(in, c, "steps:"+strconv.Itoa(i))
+				return true
+			}
+		}
+	}
+	return false
 }

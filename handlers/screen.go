@@ -42,6 +42,9 @@ func (a *App) showStep(c *bot.Ctx, text string, kb bot.Keyboard) {
 		return
 	}
 	if c.WillEdit() {
+		if prev := a.liveScreen(c); prev != 0 && prev != c.MessageID {
+			c.EditKeyboard(c.ChatID, prev, nil) // an older message's button opened a step
+		}
 		c.Show(text, kb)
 		if err := c.Tx.SetRef(screenRef(c.ChatID), store.MessageRef{ChatID: c.ChatID, MessageID: c.MessageID, At: c.Now.Unix()}); err != nil {
 			a.log.Warn("screen ref", "err", err)

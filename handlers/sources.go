@@ -49,6 +49,9 @@ func backOf(ref string) string {
 // stepsAgain shows an entry of practical steps again (stp:<id>).
 func (a *App) stepsAgain(c *bot.Ctx) (bot.Next, error) {
 	id := strings.TrimPrefix(c.Data, "stp:")
+	if a.resultStepsAgain(c, id) { // at an intake's result: back to its page (result.go)
+		return bot.Stay(), nil
+	}
 	for i := range a.content.Steps {
 		if s := &a.content.Steps[i]; s.ID == id {
 			c.Show(a.stepsMessage(c, s))

@@ -78,6 +78,9 @@ func (a *App) makeInvite(c *bot.Ctx, role string) (bot.Next, error) {
 	if err := c.Tx.Incr("staff_invites_"+role, 1); err != nil {
 		return bot.Stay(), err
 	}
+	if err := a.audit(c, "staff.invite", role); err != nil {
+		return bot.Stay(), err
+	}
 	link := "https://t.me/" + c.Bot.Username + "?start=" + joinPrefix + code
 	c.Answer("")
 	c.ShowAsNew()
@@ -279,6 +282,9 @@ func (a *App) joinFinish(c *bot.Ctx) (bot.Next, error) {
 		s.Langs = splitLangs(c.ConvData[keyJoinLangs])
 	}
 	if err := c.Tx.PutStaff(s); err != nil {
+		return bot.Stay(), err
+	}
+	if err := a.audit(c, "staff.join", inv.Role+" «"+name+"»"); err != nil {
 		return bot.Stay(), err
 	}
 	// Remember the language the menus and notices are in.

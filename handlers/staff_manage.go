@@ -178,6 +178,9 @@ func (a *App) removeStaff(c *bot.Ctx, s store.Staff) error {
 	if err := c.Tx.Incr("staff_removed_"+s.Role, 1); err != nil {
 		return err
 	}
+	if err := a.audit(c, "staff.remove", s.Role+" «"+s.Pseudonym+"»"); err != nil {
+		return err
+	}
 	role, err := a.roleOf(c.Tx, s.UserID)
 	if err != nil {
 		return err

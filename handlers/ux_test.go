@@ -4,7 +4,11 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+
 	"github.com/ehra/peerline/handlers/handlerstest"
+	"github.com/ehra/peerline/store"
 )
 
 var uxLangs = []string{"uk", "ru", "en"}
@@ -217,5 +221,292 @@ func TestStaleKeyboardsAreRemoved(t *testing.T) {
 				t.Errorf("a stale press changed the chat (%d new messages)", got-n)
 			}
 		})
+	}
+}
+
+// resultOf runs the treatment intake for OST (keep) with the given place answers — buttons
+// (data starting with "tr:") or typed text — and returns the short answer and the services.
+func resultOf(t *testing.T, p *handlerstest.Person, place ...string) string {
+	t.Helper()
+	p.Send("/treatment")
+	p.Press("tr:topic:ost")
+	p.Press("tr:sit:keep")
+	for _, x := range place {
+		if strings.HasPrefix(x, "tr:") {
+			p.Press(x)
+		} else {
+			p.Send(x)
+		}
+	}
+	p.Press("tr:skip") // where they got it before
+	p.Press("tr:med:methadone")
+	p.Press("tr:doc:done")
+	if !p.HasButton("tr:res:svc") {
+		t.Fatalf("place %v: no result, last %q", place, p.Last().Text)
+	}
+	out := p.Last().Text
+	p.Press("tr:res:svc")
+	return out + "\n" + p.Last().Text
+}
+
+// TestTypedPlacesLandOnTheButtonResult: a country, city or region typed in several forms gives
+// the same result as pressing its buttons, in each language.
+func TestTypedPlacesLandOnTheButtonResult(t *testing.T) {
+	typed := map[string]struct{ poland, warsaw, kharkiv, ukraine []string }{
+		"uk": {[]string{"Польща", "польща", "Poland", "Польша", "у Польщі", "Полша"}, []string{"Варшава", "у Варшаві"}, []string{"Харків", "у Харкові", "Харківська обл."}, []string{"Україна"}},
+		"ru": {[]string{"Польша", "в Польше", "POLAND"}, []string{"в Варшаве", "Warszawa"}, []string{"Харьков", "в Харькове"}, []string{"Украина"}},
+		"en": {[]string{"Poland", "poland", "Polska"}, []string{"Warsaw", "warsaw"}, []string{"Kharkiv", "Kharkov"}, []string{"Ukraine"}},
+	}
+	for i, lang := range uxLangs {
+		t.Run(lang, func(t *testing.T) {
+			h := handlerstest.Start(t, handlerstest.Options{})
+			p := h.Person(int64(5700+i), lang)
+			onboard(p, lang)
+			tc := typed[lang]
+			// Poland, then Warsaw from the buttons, against the country typed then Warsaw pressed.
+			want := resultOf(t, p, "tr:where:abroad", "tr:cty:PL", "tr:city:warsaw")
+			for _, x := range tc.poland {
+				if got := resultOf(t, p, "tr:where:abroad", x, "tr:city:warsaw"); got != want {
+					t.Errorf("typed country %q: result differs from the buttons'\n got %q\nwant %q", x, got, want)
+				}
+			}
+			// A city typed at the "where" or the country question: Poland and Warsaw at once.
+			for _, x := range tc.warsaw {
+				if got := resultOf(t, p, x); got != want {
+					t.Errorf("city %q typed at «where»: result differs", x)
+				}
+				if got := resultOf(t, p, "tr:where:abroad", x); got != want {
+					t.Errorf("city %q typed at the country question: result differs", x)
+				}
+			}
+			// A Ukrainian city or region typed: the region's result, no step for abroad.
+			wantUA := resultOf(t, p, "tr:where:ua", "tr:reg:kharkiv")
+			for _, x := range tc.kharkiv {
+				if got := resultOf(t, p, x); got != wantUA {
+					t.Errorf("region %q typed at «where»: result differs\n got %q\nwant %q", x, got, wantUA)
+				}
+				if got := resultOf(t, p, "tr:where:ua", x); got != wantUA {
+					t.Errorf("region %q typed at the region question: result differs", x)
+				}
+			}
+			for _, s := range h.Content.Steps {
+				if s.Where == "abroad" && strings.Contains(wantUA, stripTags(s.Title.In(lang))) {
+					t.Errorf("a person in Ukraine is shown the abroad step %q", s.ID)
+				}
+			}
+			// Ukraine typed at the country question: the region question, not an unknown country.
+			p.Send("/treatment")
+			p.Press("tr:topic:ost")
+			p.Press("tr:sit:keep")
+			p.Press("tr:where:abroad")
+			p.Send(tc.ukraine[0])
+			if !p.HasButton("tr:reg:kharkiv") {
+				t.Errorf("Ukraine typed at the country question: got %q", p.Last().Text)
+			}
+			// Ambiguous: a choice of buttons.
+			p.Send("/treatment")
+			p.Press("tr:topic:ost")
+			p.Press("tr:sit:keep")
+			p.Send("Литва / Латвия")
+			if !p.HasButton("tr:pl:LT..") || !p.HasButton("tr:pl:LV..") {
+				t.Fatalf("ambiguous answer: want a choice, got %q %v", p.Last().Text, p.Buttons())
+			}
+			p.Press("tr:pl:LV..")
+			if !p.HasButton("tr:city:riga") {
+				t.Errorf("after the choice: %q", p.Last().Text)
+			}
+		})
+	}
+}
+
+// TestCountrySettingChangesTheCard: the country a person chose (from a result, or in /settings)
+// puts its emergency numbers on the overdose card; /forget erases it.
+func TestCountrySettingChangesTheCard(t *testing.T) {
+	for i, lang := range uxLangs {
+		t.Run(lang, func(t *testing.T) {
+			h := handlerstest.Start(t, handlerstest.Options{})
+			p := h.Person(int64(5800+i), lang)
+			onboard(p, lang)
+			resultOf(t, p, "tr:where:abroad", "tr:cty:PL", "tr:city:warsaw")
+			p.Press("tr:res:now")
+			p.Press("tr:res:home")
+			pl, _ := h.Content.Country("PL")
+			p.Send("/overdose")
+			if card := p.Last().Text; !strings.Contains(card, pl.Name.In(lang)) || !strings.Contains(card, pl.Numbers[0].Number) || strings.Contains(card, "103") {
+				t.Errorf("card after choosing Poland: want Poland's numbers first and not Ukraine's, got %q", card)
+			}
+			p.Send("/settings")
+			p.Press("setc")
+			p.Press("setc:UA")
+			p.Send("/overdose")
+			if !strings.Contains(p.Last().Text, "103") {
+				t.Error("card after choosing Ukraine in /settings lacks 103")
+			}
+			p.Send("/settings")
+			p.Press("setc")
+			p.Press("setc:DE")
+			p.Send("/forget")
+			p.Press("fg:yes")
+			_ = h.DB.View(func(tx *store.Tx) error {
+				if u, found, _ := tx.User(p.Chat()); found {
+					t.Errorf("profile (country %q) kept after /forget", u.Country)
+				}
+				return nil
+			})
+		})
+	}
+}
+
+// TestPrivacyPromiseAndTheFormAgree: the onboarding promise and /privacy name the membership
+// application as the one place that asks for a name and an e-mail, and the form says so at its
+// start, in each language.
+func TestPrivacyPromiseAndTheFormAgree(t *testing.T) {
+	h := startWithSecretariat(t)
+	for i, lang := range uxLangs {
+		p := h.Person(int64(5900+i), lang)
+		p.Send("/start")
+		picker := p.Last()
+		p.Press("lang:" + lang)
+		promise := message(p, picker.ID).Text
+		p.Press("onb:ok")
+		p.Send("/privacy")
+		full := p.Last().Text
+		for name, text := range map[string]string{"onboarding": promise, "/privacy": full} {
+			if !strings.Contains(text, "e-mail") {
+				t.Errorf("%s %s does not say the membership application asks for an e-mail: %q", lang, name, text)
+			}
+		}
+		p.Send("/menu")
+		p.Press("mem")
+		p.Press("ma:start")
+		if !strings.Contains(p.Last().HTML, h.T(lang, "ux_mem_privacy")) {
+			t.Errorf("%s: the form does not start with its privacy note: %q", lang, p.Last().Text)
+		}
+		p.Press("ma:type:person")
+		p.Press("ma:country:UA")
+		p.Send("Alex")
+		if !strings.Contains(p.Last().HTML, h.T(lang, "mem_q_email")) {
+			t.Errorf("%s: the form should ask for the e-mail the note mentions", lang)
+		}
+	}
+}
+
+// TestAnswersThatFit (issue point 8), in each language: photos answered for what they are, the
+// membership countries in the shown language's order, a closed call without "ask" or "how to
+// apply", the checker opened from an NPS page going back there, and one answer changed from the
+// membership review.
+func TestAnswersThatFit(t *testing.T) {
+	for i, lang := range uxLangs {
+		t.Run(lang, func(t *testing.T) {
+			h := startWithSecretariat(t)
+			p := h.Person(int64(6000+i), lang)
+			onboard(p, lang)
+			// A photo outside a form.
+			p.SendPhoto("")
+			if p.Last().HTML != h.T(lang, "ux_media") {
+				t.Errorf("photo outside a form: %q", p.Last().Text)
+			}
+			// The membership form: countries sorted, a photo at the name step, one answer changed.
+			p.Send("/menu")
+			p.Press("mem")
+			p.Press("ma:start")
+			p.Press("ma:type:person")
+			var names []string
+			for _, b := range p.Buttons() {
+				if strings.HasPrefix(b.Data, "ma:country:") && b.Data != "ma:country:outside" {
+					names = append(names, b.Text)
+				}
+			}
+			sorted := append([]string(nil), names...)
+			col := collate.New(language.Make(lang))
+			col.SortStrings(sorted)
+			if strings.Join(names, "|") != strings.Join(sorted, "|") {
+				t.Errorf("membership countries not in %s order:\n got %v\nwant %v", lang, names, sorted)
+			}
+			p.Press("ma:country:UA")
+			p.SendPhoto("")
+			if !p.Sees(stripTags(h.T(lang, "ux_media_in_form"))) || p.Sees(stripTags(h.T(lang, "mem_bad_name"))) {
+				t.Errorf("photo at the name step: %q", p.Last().Text)
+			}
+			p.Send("Alex Peer")
+			p.Send("old@example.org")
+			p.Press("ma:langs:both")
+			p.Send("I want to help my peers in my city.")
+			p.Press("ma:agree")
+			p.Press("ma:edit")
+			p.Press("ma:edit:mem_email")
+			p.Send("new@example.org")
+			review := p.Last().Text
+			if !strings.Contains(review, "new@example.org") || strings.Contains(review, "old@example.org") || !strings.Contains(review, "Alex Peer") || !p.HasButton("ma:send") {
+				t.Errorf("after changing one answer the review should show it with the rest kept: %q", review)
+			}
+			// The checker from an NPS page: Back returns to that page.
+			var sub string
+			for _, s := range h.Content.NPS.Substances {
+				if s.Combo != "" {
+					sub = s.ID
+					break
+				}
+			}
+			p.Send("/nps")
+			p.Press("nps:" + sub)
+			p.Press("cmbn:" + sub)
+			if !p.HasButton("nps:" + sub) {
+				t.Errorf("the checker opened from NPS has no way back to the page: %v", p.Buttons())
+			}
+			p.Press("nps:" + sub)
+			if !p.HasButton("cmbn:" + sub) {
+				t.Errorf("Back did not return to the NPS page: %q", p.Last().Text)
+			}
+		})
+	}
+}
+
+// TestClosedCallOffersNothingToApplyFor: a closed call has no "ask a question" and no "how to
+// apply".
+func TestClosedCallOffersNothingToApplyFor(t *testing.T) {
+	for i, lang := range uxLangs {
+		t.Run(lang, func(t *testing.T) {
+			h := handlerstest.Start(t, handlerstest.Options{})
+			p := h.Person(int64(6100+i), lang)
+			onboard(p, lang)
+			_, closed := h.Content.CallsAt(h.Clock.Now())
+			if len(closed) == 0 {
+				t.Fatal("content: no closed call")
+			}
+			p.Press("calls")
+			p.Press("calls:closed")
+			p.Press("call:" + closed[0].Number)
+			if p.HasButton("call:"+closed[0].Number+":ask") || strings.Contains(p.Last().HTML, h.T(lang, "call_how")) {
+				t.Errorf("closed call offers asking or applying: %q", p.Last().Text)
+			}
+		})
+	}
+}
+
+// TestResultSourcesComeBackToTheResult: a steps page's Sources button, then its Back, returns to
+// that page of the result, with its navigation.
+func TestResultSourcesComeBackToTheResult(t *testing.T) {
+	h := handlerstest.Start(t, handlerstest.Options{})
+	p := h.Person(6200, "uk")
+	onboard(p, "uk")
+	resultOf(t, p, "tr:where:abroad", "tr:cty:PL", "tr:city:warsaw")
+	p.Press("tr:res:now")
+	p.Press("tr:res:steps:0")
+	p.Press("tr:res:steps:1")
+	page := p.Last().Text
+	var src string
+	for _, b := range p.Buttons() {
+		if strings.HasPrefix(b.Data, "src:s:") {
+			src = b.Data
+		}
+	}
+	if src == "" {
+		t.Fatalf("no Sources button on a steps page: %v", p.Buttons())
+	}
+	p.Press(src)
+	p.Press("stp:" + strings.TrimPrefix(src, "src:s:"))
+	if p.Last().Text != page || !p.HasButton("tr:res:now") || !p.HasButton("tr:res:steps:0") {
+		t.Errorf("back from Sources: got %q, buttons %v", p.Last().Text, p.Buttons())
 	}
 }

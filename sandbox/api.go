@@ -226,7 +226,12 @@ func (s *Sandbox) apiUpload(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusBadRequest, "no file")
 		return
 	}
-	f.Close() // the fake keeps only a made-up file id; the bytes are not needed
+	data, err := io.ReadAll(io.LimitReader(f, 8<<20))
+	f.Close()
+	if err != nil {
+		fail(w, http.StatusBadRequest, "cannot read the file")
+		return
+	}
 	caption := r.FormValue("caption")
 	s.mu.Lock()
 	api := s.api
@@ -234,7 +239,7 @@ func (s *Sandbox) apiUpload(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(hdr.Header.Get("Content-Type"), "image/") {
 		api.SendPhoto(s.user(c), caption)
 	} else {
-		api.SendDocument(s.user(c), hdr.Filename, caption)
+		api.SendFile(s.user(c), hdr.Filename, caption, data) // the bot can download it (directory CSV)
 	}
 	writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
 }

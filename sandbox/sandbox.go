@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"sync"
 	"time"
 
@@ -165,6 +166,8 @@ func (s *Sandbox) startBot() error {
 	app := handlers.New(handlers.Deps{
 		Content: s.content, Locales: s.loc, Admins: []int64{adminID}, ConsultantsChat: groupID,
 		Channels: map[int64]bool{channelUK: true, channelRU: true, channelEN: true}, Log: s.log,
+		PostChannels: map[string]string{"uk": strconv.FormatInt(channelUK, 10), "ru": strconv.FormatInt(channelRU, 10), "en": strconv.FormatInt(channelEN, 10)},
+		ContentDir:   filepath.Join(s.opt.Data, "content"),
 	})
 	limits := bot.TelegramLimits()
 	limits.Off = true // a preview answers at once
@@ -173,6 +176,7 @@ func (s *Sandbox) startBot() error {
 		DrainTimeout: 2 * time.Second, Commands: app.Commands(), OnParked: app.OnParked, OnFlood: app.OnFlood,
 		OnStart: app.OnStart,
 	}, db, app.Router())
+	app.SetRuntime(b)
 	sched := bot.NewScheduler(db, time.Local, s.log, nil)
 	for _, j := range app.Jobs(b, db) {
 		if err := sched.Add(j); err != nil {

@@ -22,6 +22,7 @@ var personRecords = []struct {
 	// the staff, and their invitations (made or opened) go too.
 	{"staff record", func(t *Tx, id int64) error { return t.DeleteStaff(id) }},
 	{"invitations", func(t *Tx, id int64) error { return t.deleteInvitesOf(id) }},
+	{"post author", func(t *Tx, id int64) error { return t.forgetPostAuthor(id) }},
 }
 
 // ErasePerson deletes every record about the person whose private chat is chatID. Aggregate

@@ -11,7 +11,19 @@ type MessageRef struct {
 	ChatID    int64  `json:"c"`
 	MessageID int    `json:"m"`
 	At        int64  `json:"t,omitempty"` // unix seconds when sent
+	// More are the further message ids of an album (sendMediaGroup).
+	More []int `json:"mm,omitempty"`
+	// For calls sent at most once (OutboxEntry.Once): when the attempt started, how it failed
+	// for good (Bot API error code and the fixed part of the description), or that its outcome
+	// is unknown (the bot cannot tell whether Telegram did it).
+	Attempt int64  `json:"a,omitempty"`
+	Fail    int    `json:"f,omitempty"`
+	Reason  string `json:"fr,omitempty"`
+	Unknown bool   `json:"u,omitempty"`
 }
+
+// Sent reports whether the ref records a sent message.
+func (r MessageRef) Sent() bool { return r.MessageID != 0 }
 
 func (t *Tx) refKey(name string) []byte { return t.keys.hash("ref", []byte(name)) }
 

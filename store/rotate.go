@@ -81,7 +81,7 @@ func rekey(bucket, k, v []byte, oldK, newK *keyring) (nk, nv []byte, keep bool, 
 			return k, newK.check(), true, nil
 		}
 		return k, v, true, nil
-	case bytes.Equal(bucket, bucketOutbox), bytes.Equal(bucket, bucketTrail):
+	case bytes.Equal(bucket, bucketOutbox), bytes.Equal(bucket, bucketTrail), bytes.Equal(bucket, bucketPosts):
 		return reseal(k)
 	case bytes.Equal(bucket, bucketUsers), bytes.Equal(bucket, bucketConvs):
 		var rec struct {

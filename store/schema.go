@@ -40,6 +40,18 @@ var migrations = []migration{
 		}
 		return nil
 	}},
+	{"audit log", func(tx *bolt.Tx, _ *keyring) error {
+		_, err := tx.CreateBucketIfNotExists(bucketAudit)
+		return err
+	}},
+	{"channel posts", func(tx *bolt.Tx, _ *keyring) error {
+		for _, name := range [][]byte{bucketPosts, bucketPostRuns, bucketCalls} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
 }
 
 // SchemaVersion is the schema version this build writes.

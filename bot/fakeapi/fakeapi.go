@@ -190,6 +190,7 @@ type Server struct {
 	faults      faultState
 	limits      limitState
 	subscribers map[*subscriber]struct{}
+	admin       adminState // channels: the bot's status, pins (admin.go)
 
 	// umu guards the update queue and the long poll in progress.
 	umu     sync.Mutex

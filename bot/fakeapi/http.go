@@ -47,6 +47,13 @@ var methodTable = [...]method{
 	{name: "setWebhook", fn: (*Server).setWebhook},
 	{name: "getWebhookInfo", fn: (*Server).getWebhookInfo},
 	{name: "sendChatAction", fn: (*Server).sendChatAction},
+	// admin.go
+	{name: "sendVideo", send: true, fn: (*Server).sendVideo},
+	{name: "sendMediaGroup", send: true, fn: (*Server).sendMediaGroup},
+	{name: "pinChatMessage", send: true, fn: (*Server).pinChatMessage},
+	{name: "unpinChatMessage", send: true, fn: (*Server).unpinChatMessage},
+	{name: "getChatMember", fn: (*Server).getChatMember},
+	{name: "getFile", fn: (*Server).getFile},
 }
 
 // numMethods is the number of implemented methods.
@@ -151,6 +158,10 @@ const maxBody = 64 << 20
 
 // ServeHTTP serves one Bot API call: /bot<token>/<method>.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/file/") {
+		s.serveFile(w, r) // admin.go
+		return
+	}
 	q := &request{hr: r, at: s.now()}
 	token, name, ok := splitPath(r.URL.Path)
 	switch {

@@ -42,6 +42,7 @@ type Config struct {
 type Retention struct {
 	Users time.Duration // a person not seen for this long is erased
 	Forms time.Duration // a form left half-filled is deleted after this long
+	Audit time.Duration // audit log entries older than this are removed (the chain stays verifiable)
 }
 
 // setting is one configuration value: its variable, flag, default and how to parse it.
@@ -82,7 +83,7 @@ var settings = []setting{
 		parse: parseSenders},
 	{env: "PEERLINE_FLOOD", flag: "flood", def: "20,60", help: "per person: updates at once, and per minute, before the bot asks them to slow down; off for benchmarks",
 		parse: parseFlood},
-	{env: "PEERLINE_RETENTION", flag: "retention", def: "users=90d,forms=7d", help: "how long to keep: users (not seen), forms (left half-filled), in days",
+	{env: "PEERLINE_RETENTION", flag: "retention", def: "users=90d,forms=7d,audit=365d", help: "how long to keep: users (not seen), forms (left half-filled), audit (the admins' audit log), in days",
 		parse: parseRetention},
 	{env: "PEERLINE_LOG", flag: "log", def: "info", help: "log level: debug, info, warn, error",
 		parse: parseLogLevel},
@@ -310,7 +311,7 @@ func parseFlood(c *Config, v string) error {
 }
 
 func parseRetention(c *Config, v string) error {
-	c.Retention = Retention{Users: 90 * 24 * time.Hour, Forms: 7 * 24 * time.Hour}
+	c.Retention = Retention{Users: 90 * 24 * time.Hour, Forms: 7 * 24 * time.Hour, Audit: 365 * 24 * time.Hour}
 	for _, part := range strings.Split(v, ",") {
 		part = strings.TrimSpace(part)
 		if part == "" {
@@ -327,8 +328,10 @@ func parseRetention(c *Config, v string) error {
 			c.Retention.Users = d
 		case "forms":
 			c.Retention.Forms = d
+		case "audit":
+			c.Retention.Audit = d
 		default:
-			return fmt.Errorf("%q: known names are users and forms", name)
+			return fmt.Errorf("%q: known names are users, forms and audit", name)
 		}
 	}
 	return nil

@@ -159,7 +159,8 @@ func (m *Main) run(ctx context.Context, args []string) error {
 
 	app := handlers.New(handlers.Deps{
 		Content: cnt, Locales: loc, Admins: c.Admins, ConsultantsChat: c.ConsultantsChat, Log: m.log,
-		Channels: channelIDs(c.Channels), Retention: handlers.Retention{Users: c.Retention.Users, Forms: c.Retention.Forms},
+		Channels: channelIDs(c.Channels), Retention: handlers.Retention{Users: c.Retention.Users, Forms: c.Retention.Forms, Audit: c.Retention.Audit},
+		PostChannels: c.Channels, TZ: c.TZ, ContentDir: filepath.Join(c.Data, "content"),
 		Hours: c.Hours,
 	})
 	limits := bot.TelegramLimits()
@@ -177,6 +178,7 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		Flood:        bot.Rate{PerSecond: float64(c.FloodPerMinute) / 60, Burst: float64(c.FloodBurst)},
 		NoFloodLimit: c.FloodBurst == 0,
 	}, m.db, app.Router())
+	app.SetRuntime(m.bot)
 
 	if c.HTTP != "" {
 		stopHTTP, err := m.serveHTTP(c.HTTP)

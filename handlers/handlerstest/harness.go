@@ -37,6 +37,10 @@ type Options struct {
 	Retention handlers.Retention
 	// Flood is the per-person limit; zero means none (tests press faster than people).
 	Flood bot.Rate
+	// Channels are the post channels (language or "*" → chat_id), as PEERLINE_CHANNELS.
+	Channels map[string]string
+	// TZ is the schedules' time zone (default Europe/Kyiv).
+	TZ *time.Location
 	// Hours are the consultants' service hours (zero: always open).
 	Hours handlers.Hours
 }
@@ -58,19 +62,21 @@ func (c *Clock) Add(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.U
 
 // Harness is a running bot with its fake API.
 type Harness struct {
-	tb      testing.TB
-	opt     Options
-	dbPath  string
-	key     []byte
-	API     *fakeapi.Server
-	DB      *store.DB
-	Bot     *bot.Bot
-	App     *handlers.App
-	Loc     *locales.Catalog
-	Content *content.Content
-	Clock   *Clock
-	cancel  context.CancelFunc
-	done    chan error
+	tb     testing.TB
+	opt    Options
+	dbPath string
+	// contentDir is the data folder's content directory (directory imports from the bot).
+	contentDir string
+	key        []byte
+	API        *fakeapi.Server
+	DB         *store.DB
+	Bot        *bot.Bot
+	App        *handlers.App
+	Loc        *locales.Catalog
+	Content    *content.Content
+	Clock      *Clock
+	cancel     context.CancelFunc
+	done       chan error
 }
 
 // Start starts a bot for the test; it stops when the test ends.
@@ -86,6 +92,7 @@ func Start(tb testing.TB, opt Options) *Harness {
 	h.API = fakeapi.New(fakeapi.Options{Token: Token, Limits: opt.Limits, Now: h.Clock.Now})
 	tb.Cleanup(h.API.Close)
 	h.dbPath = filepath.Join(tb.TempDir(), "peerline.db")
+	h.contentDir = filepath.Join(tb.TempDir(), "content")
 	h.key = store.NewKey()
 	h.Content = opt.Content
 	if h.Content == nil {
@@ -107,7 +114,8 @@ func (h *Harness) start() {
 	h.DB = db
 	log := slog.New(slog.NewTextHandler(h.opt.Log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h.App = handlers.New(handlers.Deps{Content: h.Content, Locales: h.Loc, Admins: h.opt.Admins,
-		ConsultantsChat: h.opt.ConsultantsChat, Retention: h.opt.Retention, Log: log, Hours: h.opt.Hours})
+		ConsultantsChat: h.opt.ConsultantsChat, Retention: h.opt.Retention, Log: log, Hours: h.opt.Hours,
+		PostChannels: h.opt.Channels, TZ: h.opt.TZ, ContentDir: h.contentDir})
 	limits := bot.TelegramLimits()
 	limits.Off = !h.opt.Limits
 	h.Bot = bot.New(bot.Config{
@@ -116,6 +124,7 @@ func (h *Harness) start() {
 		Commands: h.App.Commands(), OnParked: h.App.OnParked, OnFlood: h.App.OnFlood, OnStart: h.App.OnStart,
 		Flood: h.opt.Flood, NoFloodLimit: h.opt.Flood == (bot.Rate{}),
 	}, db, h.App.Router())
+	h.App.SetRuntime(h.Bot)
 	ctx, cancel := context.WithCancel(context.Background())
 	h.cancel = cancel
 	h.done = make(chan error, 1)
@@ -163,6 +172,7 @@ func (h *Harness) Stop() {
 	}
 	h.cancel()
 	h.cancel = nil
+	h.App.WaitBackground()
 	select {
 	case err := <-h.done:
 		if err != nil {
