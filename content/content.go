@@ -73,7 +73,7 @@ type Content struct {
 	Directory DirectoryFile
 	// UrgentWords are the words that open a first-aid card at once (urgent.go).
 	UrgentWords UrgentFile
-	Campaigns []Campaign
+	Campaigns   []Campaign
 
 	countries       map[string]*Country
 	cards           map[string]*Card

@@ -73,15 +73,6 @@ func (a *App) personCountry(c *bot.Ctx) string {
 	return u.Country
 }
 
-// numbersLine renders a country's numbers: "<b>103</b> ambulance · <b>102</b> police".
-func (a *App) numbersLine(c *bot.Ctx, x *content.Country) string {
-	parts := make([]string, 0, len(x.Numbers))
-	for _, n := range x.Numbers {
-		parts = append(parts, "<b>"+n.Number+"</b> "+a.t(c, "svc_"+n.Service))
-	}
-	return strings.Join(parts, " · ")
-}
-
 // emergencyNumbers lists countries (odn) or shows one country's numbers (odn:<code>).
 func (a *App) emergencyNumbers(c *bot.Ctx) (bot.Next, error) {
 	code := strings.TrimPrefix(strings.TrimPrefix(c.Data, "odn"), ":")
