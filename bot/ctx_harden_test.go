@@ -86,3 +86,40 @@ func TestEditOfADeletedScreenIsSentAsNew(t *testing.T) {
 		}
 	})
 }
+
+func TestDeleteMessagesBatchesSortedIDsWithoutRepeats(t *testing.T) {
+	o := NewOut(timeNow())
+	var ids []int
+	for i := 250; i >= 1; i-- {
+		ids = append(ids, i, i) // every id twice, newest first
+	}
+	o.DeleteMessages(42, ids)
+	calls := o.Calls()
+	if len(calls) != 3 {
+		t.Fatalf("got %d calls, want 3 (100 + 100 + 50)", len(calls))
+	}
+	next := 1
+	for i, c := range calls {
+		var got []int
+		if err := json.Unmarshal([]byte(c.Params["message_ids"]), &got); err != nil {
+			t.Fatal(err)
+		}
+		if c.Method != "deleteMessages" || c.Params["chat_id"] != "42" || c.ChatID != 42 {
+			t.Errorf("call %d: %s to %q", i, c.Method, c.Params["chat_id"])
+		}
+		for _, id := range got {
+			if id != next {
+				t.Fatalf("call %d: got id %d, want %d (sorted, each once)", i, id, next)
+			}
+			next++
+		}
+	}
+	if next != 251 {
+		t.Errorf("ids deleted: got %d, want 250", next-1)
+	}
+	o = NewOut(timeNow())
+	o.DeleteMessages(42, nil)
+	if len(o.Calls()) != 0 {
+		t.Error("a call for no ids")
+	}
+}

@@ -56,6 +56,9 @@ func FuzzButtonData(f *testing.F) {
 		"sm:1h", "sm:", "sm:off", "set", "wipe", "fg:ask", "fg:no", "about", "calls", "call:", "call:x",
 		"mem", "ma:start", "ma:type:person", "ma:country:UA", "ma:country:", "ma:langs:both", "ma:", "ma::",
 		"tr:start", "tr:ost", "tr:", "tr:restart", "hu:start", "hu:", "hu:x:y:z", "ask:ost", "ask:msg:1",
+		"go:", "go:x", "src:", "src:x:y", "stp:", "stp:1", "stp:-1", "stp:99999999999999999999", "setc", "sc:", "sc:PL",
+		"sa:", "inv:", "inv:x", "jc:", "jc:yes", "jl:", "jl:uk", "jl:done", "tr:where:ua", "tr:reg:", "tr:cty:",
+		"tr:city:", "tr:skip", "tr:back", "tr:cancel", "hu:where:abroad",
 		"", ":", "::::", "\x00", "ü:ö", "menu\n", "fg:yes ",
 	} {
 		f.Add(s)

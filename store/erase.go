@@ -57,7 +57,7 @@ func (t *Tx) MessagesInChat(chatID int64) ([]int, error) {
 			return err
 		}
 		if r.ChatID == chatID {
-			ids = append(ids, r.MessageID)
+			ids = append(append(ids, r.MessageID), r.More...)
 		}
 		return nil
 	})

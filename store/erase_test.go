@@ -34,7 +34,7 @@ func writeEveryKind(t *testing.T, db *DB, chat int64, msg int) {
 			return err
 		}
 		// A ref whose name does not say whose it is: only its sealed chat id ties it.
-		if err := tx.SetRef("relay:"+strconv.Itoa(msg), MessageRef{ChatID: chat, MessageID: msg + 10}); err != nil {
+		if err := tx.SetRef("relay:"+strconv.Itoa(msg), MessageRef{ChatID: chat, MessageID: msg + 10, More: []int{msg + 11}}); err != nil {
 			return err
 		}
 		if err := tx.AddTrail(chat, msg, time.Unix(100, 0)); err != nil {
@@ -52,7 +52,11 @@ func writeEveryKind(t *testing.T, db *DB, chat int64, msg int) {
 		if err != nil {
 			return err
 		}
-		_, err = tx.ClaimInvite(code, chat, now)
+		if _, err = tx.ClaimInvite(code, chat, now); err != nil {
+			return err
+		}
+		// A channel post they scheduled as an admin.
+		_, err = tx.PutPost(Post{By: chat, State: "scheduled", Created: now.Unix()})
 		return err
 	})
 	if err != nil {
@@ -86,7 +90,7 @@ func TestErasePersonLeavesNoTraces(t *testing.T) {
 	for _, tr := range tracesOf(t, db, erasedChat) {
 		before[tr.Bucket]++
 	}
-	for _, b := range []string{"users", "conversations", "outbox", "refs", "trail", "staff", "invites"} {
+	for _, b := range []string{"users", "conversations", "outbox", "refs", "trail", "staff", "invites", "posts"} {
 		if before[b] == 0 {
 			t.Fatalf("the audit finds nothing in %s before the erasure: %v", b, before)
 		}
@@ -162,8 +166,9 @@ func TestMessagesInChat(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	// The trail (100), the ref (110), the pending deletions (120, 121); the other chat's none.
-	if want := []int{100, 110, 120, 121}; !slices.Equal(got, want) {
+	// The trail (100), the ref (110, and 111 of its album), the pending deletions (120, 121); the
+	// other chat's none.
+	if want := []int{100, 110, 111, 120, 121}; !slices.Equal(got, want) {
 		t.Errorf("got %v, want %v", got, want)
 	}
 }

@@ -35,6 +35,12 @@ func TestDirectoryImportExport(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(data, "content", "directory.toml")); err == nil {
 		t.Fatal("a bad CSV wrote a file")
 	}
+	// An unterminated quote used to panic: it is a bad row named by its line like any other.
+	os.WriteFile(csvPath, []byte(header+good+`"ua-open,ost`), 0o600)
+	code, _, stderr = runMain(t, env, "directory", "import", csvPath)
+	if code == 0 || !strings.Contains(stderr, "line 3: a quoted field is not closed") {
+		t.Fatalf("CSV with an unterminated quote: code %d, %s", code, stderr)
+	}
 
 	os.WriteFile(csvPath, []byte(header+good), 0o600)
 	code, stdout, stderr := runMain(t, env, "directory", "import", csvPath)
