@@ -40,8 +40,15 @@ func (a *App) forget(c *bot.Ctx) (bot.Next, error) {
 // forgetYes erases the person. The confirmation is the last thing the bot sends them, and it
 // takes away the reply keyboard; a later /start meets them as new.
 func (a *App) forgetYes(c *bot.Ctx) (bot.Next, error) {
+	leaving, err := a.staffLeaving(c) // a consultant's or invited admin's record goes too
+	if err != nil {
+		return bot.Stay(), err
+	}
 	if err := c.Forget(c.ChatID); err != nil {
 		return bot.Stay(), err
+	}
+	if leaving {
+		a.clearStaffMenu(c.Out, c.UserID)
 	}
 	c.Answer("")
 	c.EditKeyboard(c.ChatID, c.MessageID, nil)

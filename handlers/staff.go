@@ -230,3 +230,19 @@ func (a *App) OnStart(tx *store.Tx, out *bot.Out, self bot.BotInfo) error {
 	}
 	return nil
 }
+
+// staffLeaving runs before a staff member's /forget erases their staff record: a consultant's
+// open cases are handed back (onConsultantRemoved). It reports whether the chat's staff menu
+// must go afterwards (not for an admin from configuration, who stays an admin).
+// Audit: a staff member erasing themselves is a "remove".
+func (a *App) staffLeaving(c *bot.Ctx) (bool, error) {
+	if !c.IsPrivate() || c.Role == bot.RoleUser || a.admins[c.UserID] {
+		return false, nil
+	}
+	if s, ok := a.consultant(c); ok {
+		if err := a.onConsultantRemoved(c, s); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}

@@ -601,3 +601,41 @@ func TestStaff_NonStaffRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestStaff_ForgetLeavesTheTeam: a consultant's /forget hands their cases back (the hook), erases
+// their staff record and takes the staff menu away; an admin from configuration stays one.
+func TestStaff_ForgetLeavesTheTeam(t *testing.T) {
+	h := startStaff(t)
+	var removed []string
+	h.App.SetStaffHooks(func(*store.Tx, int64) int { return 0 }, func(s store.Staff) { removed = append(removed, s.Pseudonym) })
+	admin := h.Person(staffAdminID, "en")
+	p := h.Person(6701, "en")
+	joinConsultant(t, p, makeInvite(t, admin, "consultant"), "Sova", "en")
+	p.Send("/forget")
+	p.Press("fg:yes")
+	if _, found := staffOf(t, h, p.Chat()); found {
+		t.Error("staff record survived /forget")
+	}
+	if !slices.Equal(removed, []string{"Sova"}) {
+		t.Errorf("hook calls: %v, want [Sova]", removed)
+	}
+	if _, ok := h.API.ChatCommands(p.Chat()); ok {
+		t.Error("staff menu survived /forget")
+	}
+	p.Send("/on")
+	if p.Last().HTML != h.T("en", "unknown_command") {
+		t.Errorf("/on after /forget: %q", p.Last().Text)
+	}
+
+	admin.Send("/pseudonym")
+	admin.Send("Boss")
+	admin.Send("/forget")
+	admin.Press("fg:yes")
+	if _, ok := h.API.ChatCommands(staffAdminID); !ok {
+		t.Error("the configured admin lost the admin menu")
+	}
+	admin.Send("/admins")
+	if !strings.Contains(admin.Last().HTML, h.T("en", "staff_admins_title", map[string]any{"N": 1})) {
+		t.Errorf("the configured admin after /forget: %q", admin.Last().Text)
+	}
+}
