@@ -1,8 +1,10 @@
 package handlers_test
 
 import (
+	"bytes"
 	"fmt"
 	"maps"
+	"os"
 	"reflect"
 	"regexp"
 	"slices"
@@ -637,5 +639,30 @@ func TestStaff_ForgetLeavesTheTeam(t *testing.T) {
 	admin.Send("/admins")
 	if !strings.Contains(admin.Last().HTML, h.T("en", "staff_admins_title", map[string]any{"N": 1})) {
 		t.Errorf("the configured admin after /forget: %q", admin.Last().Text)
+	}
+}
+
+// TestStaff_InviteCodeNotInTheFile: the invitation code itself is never kept — after joining
+// and the nightly compaction, the raw database file does not hold it in any form.
+func TestStaff_InviteCodeNotInTheFile(t *testing.T) {
+	h := startStaff(t)
+	admin := h.Person(staffAdminID, "en")
+	code := makeInvite(t, admin, "consultant")
+	joinConsultant(t, h.Person(6801, "en"), code, "Sova", "en")
+	h.RunJob("retention")
+	raw, err := os.ReadFile(h.DBPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, form := range []string{code, strings.ToUpper(code), "join_" + code} {
+		if bytes.Contains(raw, []byte(form)) {
+			t.Errorf("the database file holds the invitation code as %q", form)
+		}
+	}
+	// The record is still there (keyed by a hash), so the used code stays refused.
+	q := h.Person(6802, "en")
+	q.Send("/start join_" + code)
+	if !seesHTML(q, h.T("en", "staff_join_invalid")) {
+		t.Errorf("used code after compaction: %q", q.Last().Text)
 	}
 }
