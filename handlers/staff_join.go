@@ -80,7 +80,6 @@ func (a *App) makeInvite(c *bot.Ctx, role string) (bot.Next, error) {
 	}
 	link := "https://t.me/" + c.Bot.Username + "?start=" + joinPrefix + code
 	c.Answer("")
-	c.ShowAsNew()
 	c.Show(a.t(c, "staff_invite_made_"+role, map[string]any{"Link": link}), nil)
 	return bot.Stay(), nil
 }
@@ -272,6 +271,12 @@ func (a *App) joinFinish(c *bot.Ctx) (bot.Next, error) {
 	}
 	if !found || s.Removed {
 		s = store.Staff{UserID: c.UserID, Joined: c.Now}
+	}
+	if s.Role == store.RoleConsultant && inv.Role != store.RoleConsultant {
+		// A consultant who becomes an admin stops consulting: their cases are handed back.
+		if err := a.onConsultantRemoved(c, s); err != nil {
+			return bot.Stay(), err
+		}
 	}
 	s.Role, s.Pseudonym, s.Removed, s.OnShift = inv.Role, name, false, false
 	s.Langs = nil

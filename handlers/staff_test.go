@@ -666,3 +666,33 @@ func TestStaff_InviteCodeNotInTheFile(t *testing.T) {
 		t.Errorf("used code after compaction: %q", q.Last().Text)
 	}
 }
+
+// TestStaff_ConsultantBecomesAdmin: a consultant who accepts an admin invitation is an admin
+// (role change): their cases are handed back, the admin menu replaces the consultant's.
+func TestStaff_ConsultantBecomesAdmin(t *testing.T) {
+	h := startStaff(t)
+	var removed []string
+	h.App.SetStaffHooks(func(*store.Tx, int64) int { return 0 }, func(s store.Staff) { removed = append(removed, s.Pseudonym) })
+	admin := h.Person(staffAdminID, "en")
+	p := h.Person(6901, "en")
+	joinConsultant(t, p, makeInvite(t, admin, "consultant"), "Sova", "en")
+	p.Send("/start join_" + makeInvite(t, admin, "admin"))
+	p.Send("Sova") // their own pseudonym is not "taken"
+	if got := p.Last().HTML; got != h.T("en", "staff_joined_admin", map[string]any{"Name": "Sova"}) {
+		t.Fatalf("joined as admin: %q", got)
+	}
+	if s, _ := staffOf(t, h, p.Chat()); s.Role != store.RoleAdmin || s.Removed {
+		t.Errorf("record: %+v", s)
+	}
+	if !slices.Equal(removed, []string{"Sova"}) {
+		t.Errorf("hook calls: %v, want [Sova]", removed)
+	}
+	cmds, _ := h.API.ChatCommands(p.Chat())
+	if names := commandNames(cmds); !slices.Contains(names, "invite") || slices.Contains(names, "on") {
+		t.Errorf("menu after the role change: %v", names)
+	}
+	p.Send("/invite")
+	if !p.HasButton("inv:c") {
+		t.Error("no admin rights after the role change")
+	}
+}
