@@ -41,7 +41,11 @@ func newAPIClient(ctx context.Context, baseURL, token string, timeout time.Durat
 func (c *apiClient) call(method string, params map[string]string) (json.RawMessage, error) {
 	resp, err := c.api.MakeRequest(method, tgbotapi.Params(params))
 	if err != nil {
-		return nil, classify(err, c.token)
+		ce := classify(err, c.token)
+		if p, ok := sendInstead(method, params, ce); ok {
+			return c.call("sendMessage", p)
+		}
+		return nil, ce
 	}
 	return resp.Result, nil
 }

@@ -139,7 +139,7 @@ func (c *Ctx) Reply(text string, kb Keyboard) { c.Send(Message{Text: text, Keybo
 // Show presents a screen: on a button press it edits the message the button was on, otherwise it
 // sends a new message. Menus stay one message instead of piling up.
 func (c *Ctx) Show(text string, kb Keyboard) {
-	if c.Kind == KindCallback && !c.noEdit && c.MessageID != 0 && c.Update.CallbackQuery.Message != nil {
+	if c.Kind == KindCallback && !c.noEdit && c.MessageID != 0 && !c.messageGone() {
 		c.Edit(c.ChatID, c.MessageID, text, kb)
 		return
 	}

@@ -23,7 +23,12 @@ type Metrics struct {
 	OutboxFailed    atomic.Int64
 	OutboxBlocked   atomic.Int64
 	OutboxExpired   atomic.Int64
-	OutboxQueued    atomic.Int64
+	OutboxQueued    atomic.Int64 // the backlog: calls queued or in flight
+	OutboxPeak      atomic.Int64 // the largest backlog since start
+	// Backpressure is 1 while the poll loop is paused because the outbox is behind.
+	Backpressure         atomic.Int64
+	BackpressureEpisodes atomic.Int64
+	drainMillis          atomic.Int64 // time to send the backlog at the current rate
 
 	mu      sync.Mutex
 	latency [len(latencyBuckets) + 1]int64 // enqueue → accepted by Telegram
@@ -35,6 +40,13 @@ var latencyBuckets = [...]time.Duration{
 	5 * time.Millisecond, 10 * time.Millisecond, 25 * time.Millisecond, 50 * time.Millisecond,
 	100 * time.Millisecond, 250 * time.Millisecond, 500 * time.Millisecond, time.Second,
 	2500 * time.Millisecond, 5 * time.Second, 10 * time.Second,
+}
+
+func (m *Metrics) setDrain(seconds float64) { m.drainMillis.Store(int64(seconds * 1000)) }
+
+// DrainTime is how long the backlog would take to send at the current rate.
+func (m *Metrics) DrainTime() time.Duration {
+	return time.Duration(m.drainMillis.Load()) * time.Millisecond
 }
 
 func (m *Metrics) observeLatency(d time.Duration) {
@@ -69,7 +81,11 @@ func (m *Metrics) WritePrometheus(w io.Writer) {
 	counter("outbox_failed_total", "Calls refused for good (4xx).", m.OutboxFailed.Load())
 	counter("outbox_blocked_total", "Calls to people who blocked the bot.", m.OutboxBlocked.Load())
 	counter("outbox_expired_total", "Calls dropped because they could not be sent in time.", m.OutboxExpired.Load())
-	gauge("outbox_queued", "Calls waiting to be sent.", m.OutboxQueued.Load())
+	gauge("outbox_queued", "Calls waiting to be sent (the outbox backlog).", m.OutboxQueued.Load())
+	fmt.Fprintf(w, "# HELP peerline_outbox_drain_seconds Time to send the backlog at the current rate.\n# TYPE peerline_outbox_drain_seconds gauge\npeerline_outbox_drain_seconds %g\n", m.DrainTime().Seconds())
+	gauge("outbox_queued_peak", "The largest outbox backlog since start.", m.OutboxPeak.Load())
+	gauge("backpressure", "1 while new updates wait because the outbox is behind.", m.Backpressure.Load())
+	counter("backpressure_episodes_total", "Times the poll loop paused because the outbox was behind.", m.BackpressureEpisodes.Load())
 
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -104,6 +104,9 @@ func (r *Router) route(c *Ctx) (string, HandlerFunc) {
 		}
 		return "fallback", r.fallback
 	case KindCallback:
+		if c.messageGone() {
+			return "cb:gone", r.stale
+		}
 		for _, cr := range r.callbacks {
 			if strings.HasPrefix(c.Data, cr.prefix) {
 				if cr.states != nil && !cr.states[c.Conv] {

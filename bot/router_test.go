@@ -19,8 +19,15 @@ func msgUpdate(chatType, text string) *tgbotapi.Update {
 func cbUpdate(data string) *tgbotapi.Update {
 	return &tgbotapi.Update{UpdateID: 1, CallbackQuery: &tgbotapi.CallbackQuery{
 		ID: "q", Data: data, From: &tgbotapi.User{ID: 10},
-		Message: &tgbotapi.Message{MessageID: 7, Chat: &tgbotapi.Chat{ID: 10, Type: "private"}},
+		Message: &tgbotapi.Message{MessageID: 7, Date: 1_800_000_000, Chat: &tgbotapi.Chat{ID: 10, Type: "private"}},
 	}}
+}
+
+// cbGoneUpdate is a press on a message the bot can no longer reach (an InaccessibleMessage).
+func cbGoneUpdate(data string) *tgbotapi.Update {
+	u := cbUpdate(data)
+	u.CallbackQuery.Message.Date = 0
+	return u
 }
 
 func TestRouter(t *testing.T) {
@@ -60,6 +67,7 @@ func TestRouter(t *testing.T) {
 		{"CallbackInItsState", cbUpdate("x:ok"), stA, "cb:x:ok"},
 		{"CallbackInAnotherStateIsStale", cbUpdate("x:ok"), stB, "cb:stale"},
 		{"UnknownCallbackIsStale", cbUpdate("zzz"), "", "cb:unknown"},
+		{"CallbackOnAGoneMessageIsStale", cbGoneUpdate("m:open"), "", "cb:gone"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newCtx(t.Context(), tc.u, BotInfo{Username: "peerbot"}, timeNow())

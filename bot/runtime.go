@@ -32,12 +32,17 @@ type Config struct {
 	Token  string
 	APIURL string // Bot API base URL, e.g. https://api.telegram.org
 
-	PollTimeout  time.Duration // long-poll timeout; default 25 s
-	PollLimit    int           // updates per getUpdates; default 100
-	MaxInflight  int           // received but unfinished updates before polling pauses; default 1000
-	Workers      int           // handler pool; default 256
-	Senders      int           // concurrent outbox calls; default 8
-	Limits       Limits        // sending limits; default TelegramLimits()
+	PollTimeout time.Duration // long-poll timeout; default 25 s
+	PollLimit   int           // updates per getUpdates; default 100
+	MaxInflight int           // received but unfinished updates before polling pauses; default 1000
+	Workers     int           // handler pool; default 256
+	Senders     int           // concurrent outbox calls; default DefaultSenders(Limits)
+	Limits      Limits        // sending limits; default TelegramLimits()
+	// MaxDrain is how far the outbox may fall behind: when its backlog would take longer than
+	// this to send at the current rate, polling pauses until it has halved. Default 5 s.
+	MaxDrain time.Duration
+	// minBacklog is the backlog below which polling never pauses (tests lower it); default 64.
+	minBacklog   int
 	MaxAttempts  int           // handler attempts before an update is parked; default 3
 	DrainTimeout time.Duration // how long shutdown lets the outbox send; default 4 s
 	// Commands are registered with setMyCommands at start, per language code ("" = default).
@@ -60,6 +65,16 @@ type Config struct {
 	// OnParked runs, in the parking transaction, after an update failed MaxAttempts times; it
 	// may enqueue an apology to the chat (c carries no store state from the failed attempts).
 	OnParked func(c *Ctx)
+}
+
+// DefaultSenders is the number of concurrent outgoing calls for limits: under Telegram's limits
+// (about 25 calls a second) 8 calls in flight keep up even with slow round trips; without them (a
+// local Bot API server) the senders are the bottleneck, so 64.
+func DefaultSenders(l Limits) int {
+	if l.Off {
+		return 64
+	}
+	return 8
 }
 
 // Command is a bot command shown in Telegram's menu.
@@ -102,11 +117,14 @@ func New(cfg Config, db *store.DB, r *Router) *Bot {
 	if cfg.Workers == 0 {
 		cfg.Workers = 256
 	}
-	if cfg.Senders == 0 {
-		cfg.Senders = 8
-	}
 	if cfg.Limits == (Limits{}) {
 		cfg.Limits = TelegramLimits()
+	}
+	if cfg.Senders == 0 {
+		cfg.Senders = DefaultSenders(cfg.Limits)
+	}
+	if cfg.MaxDrain == 0 {
+		cfg.MaxDrain = 5 * time.Second
 	}
 	if cfg.MaxAttempts == 0 {
 		cfg.MaxAttempts = 3
@@ -173,6 +191,10 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.outbox = newOutbox(b.db, b.sendAPI, b.cfg.Limits, b.cfg.Senders, b.log, b.metrics)
 	b.outbox.onBlocked = markInactive
 	b.outbox.now = b.cfg.Now
+	b.outbox.maxDrain = b.cfg.MaxDrain
+	if b.cfg.minBacklog > 0 {
+		b.outbox.minBacklog = b.cfg.minBacklog
+	}
 	if err := b.outbox.load(); err != nil {
 		return fmt.Errorf("load outbox: %w", err)
 	}
@@ -281,9 +303,20 @@ func (b *Bot) poll(ctx context.Context) error {
 	go b.offsetSaver(saving, saverDone)
 	defer func() { close(saving); <-saverDone }()
 
+	news := 0 // new updates in the last answer
 	for {
 		if ctx.Err() != nil {
 			return nil
+		}
+		if relief := b.outbox.pressured(); relief != nil {
+			// The outbox is behind: leave the updates with Telegram (the offset stays where it
+			// is) until it has caught up, then go on from there.
+			select {
+			case <-relief:
+			case <-ctx.Done():
+				return nil
+			}
+			continue
 		}
 		offset, inflight, changed := b.track.watermark()
 		if inflight >= b.cfg.MaxInflight {
@@ -300,10 +333,19 @@ func (b *Bot) poll(ctx context.Context) error {
 			// starts at the oldest unfinished one, so asking again while most of that window is
 			// still in hand brings little news: wait until at most half of it is, then ask
 			// without waiting. (A stuck update holds the window for at most 250 ms a round.)
-			timeout = 0
-			deadline := time.After(250 * time.Millisecond)
+			// When the last answer brought little news, more is unlikely until the answers go
+			// out: wait until everything in hand is done (and then long-poll), or for pollPause
+			// (250 ms if the last answer brought nothing new).
+			target, pause := b.cfg.PollLimit/2, 250*time.Millisecond
+			if news < b.cfg.PollLimit/4 {
+				target = 0
+				if news > 0 {
+					pause = pollPause
+				}
+			}
+			deadline := time.After(pause)
 		wait:
-			for inflight > b.cfg.PollLimit/2 {
+			for inflight > target {
 				select {
 				case <-changed:
 				case <-deadline:
@@ -313,7 +355,10 @@ func (b *Bot) poll(ctx context.Context) error {
 				}
 				_, inflight, changed = b.track.watermark()
 			}
-			offset, _, _ = b.track.watermark()
+			offset, inflight, _ = b.track.watermark()
+			if inflight > 0 {
+				timeout = 0
+			}
 		}
 		updates, err := b.getUpdates(ctx, offset, timeout)
 		if err != nil {
@@ -358,16 +403,22 @@ func (b *Bot) poll(ctx context.Context) error {
 				saving <- offset
 			}
 		}
+		news = 0
 		for i := range updates {
 			u := &updates[i]
 			if !b.track.add(int64(u.UpdateID)) {
 				continue
 			}
+			news++
 			b.metrics.UpdatesReceived.Add(1)
 			b.disp.dispatch(u)
 		}
 	}
 }
+
+// pollPause is the shortest pause between getUpdates calls while updates are in hand and the
+// last answer brought little news.
+const pollPause = 20 * time.Millisecond
 
 // getUpdates makes one getUpdates call that a cancelled ctx ends at once.
 func (b *Bot) getUpdates(ctx context.Context, offset int64, timeout int) ([]tgbotapi.Update, error) {

@@ -71,16 +71,19 @@ func (c *Content) ParseDirectoryCSV(r io.Reader) ([]Service, error) {
 	var bad []string
 	seen := map[string]int{}
 	for {
-		line, _ := cr.FieldPos(0)
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			bad = append(bad, err.Error())
+			var pe *csv.ParseError
+			if !errors.As(err, &pe) {
+				return nil, fmt.Errorf("read the CSV: %w", err)
+			}
+			bad = append(bad, csvSyntaxProblem(pe))
 			continue
 		}
-		line, _ = cr.FieldPos(0)
+		line, _ := cr.FieldPos(0)
 		get := func(name string) string {
 			if i := col[name]; i < len(rec) {
 				return strings.TrimSpace(rec[i])
@@ -138,6 +141,26 @@ func (c *Content) ParseDirectoryCSV(r io.Reader) ([]Service, error) {
 		return nil, fmt.Errorf("nothing imported: %d bad row(s):\n  %s", len(bad), strings.Join(bad, "\n  "))
 	}
 	return out, nil
+}
+
+// csvSyntaxProblem names the line of a row the CSV reader could not split, in the words used for
+// every other bad row. The line is where the row starts: an unterminated quote runs to the end.
+func csvSyntaxProblem(pe *csv.ParseError) string {
+	reason := pe.Err.Error()
+	switch {
+	case errors.Is(pe.Err, csv.ErrQuote):
+		reason = `a quoted field is not closed, or has text after its closing quote (write a quote inside a quoted field as "")`
+	case errors.Is(pe.Err, csv.ErrBareQuote):
+		reason = `a quote (") inside a field that does not start with one (put the field in quotes and write the quote as "")`
+	}
+	line := pe.StartLine
+	if line == 0 {
+		line = pe.Line
+	}
+	if pe.Line != line {
+		return fmt.Sprintf("line %d: %s (the row runs to line %d)", line, reason, pe.Line)
+	}
+	return fmt.Sprintf("line %d: %s", line, reason)
 }
 
 // ImportDirectory adds the services in a CSV to the data folder's directory.toml (an entry with

@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"slices"
+
 	"github.com/ehra/peerline/bot"
 )
 
@@ -37,21 +39,32 @@ func (a *App) forget(c *bot.Ctx) (bot.Next, error) {
 	return bot.Goto(stateForgetConfirm), nil
 }
 
-// forgetYes erases the person. The confirmation is the last thing the bot sends them, and it
-// takes away the reply keyboard; a later /start meets them as new.
+// forgetYes erases the person: first the messages in the chat the store knows of (the safe-mode
+// trail, recorded message refs, deletions still queued — the confirmation prompt among them when
+// safe mode is on), then every record. What it sends after that leaves nothing behind once sent:
+// no deletion scheduled, no message id recorded. The last message takes away the reply keyboard;
+// a later /start meets them as new.
 func (a *App) forgetYes(c *bot.Ctx) (bot.Next, error) {
 	leaving, err := a.staffLeaving(c) // a consultant's or invited admin's record goes too
+	if err != nil {
+		return bot.Stay(), err
+	}
+	ids, err := c.Tx.MessagesInChat(c.ChatID)
 	if err != nil {
 		return bot.Stay(), err
 	}
 	if err := c.Forget(c.ChatID); err != nil {
 		return bot.Stay(), err
 	}
+	c.DeleteSentAfter(0)
 	if leaving {
 		a.clearStaffMenu(c.Out, c.UserID)
 	}
 	c.Answer("")
-	c.EditKeyboard(c.ChatID, c.MessageID, nil)
+	c.DeleteMessages(c.ChatID, ids)
+	if !slices.Contains(ids, c.MessageID) {
+		c.EditKeyboard(c.ChatID, c.MessageID, nil)
+	}
 	c.Send(bot.Message{Text: a.t(c, "forget_done"), ReplyKeyboard: &bot.ReplyKeyboard{Remove: true}})
 	return bot.End(), nil
 }

@@ -48,6 +48,7 @@ func TestCanariesLeaveNoTraceInTheDatabaseFile(t *testing.T) {
 		forgetter = int64(917263548)
 		leaver    = int64(928374655)
 		abandoner = int64(939485766)
+		stayer    = int64(941526377)
 	)
 	canaries := []string{"canary_user_xq", "Canary-First-Qwerty", "canary typed text zebra", "Canary Applicant Name", "canary.applicant@example.org", "canary motivation: I want to help my peers", "Canary Half Form"}
 
@@ -72,6 +73,12 @@ func TestCanariesLeaveNoTraceInTheDatabaseFile(t *testing.T) {
 	r.Send(canaries[6])
 
 	h.Clock.Add(100 * 24 * time.Hour)
+	// Someone the bot still knows: their records stay, under a keyed hash, never the raw id.
+	s := h.Person(stayer, "en")
+	onboard(s, "en")
+	s.Press("set")
+	s.Press("sm:24h")
+	s.Send("/overdose")
 	h.RunJob("safe-mode")
 	h.RunJob("retention") // purges and compacts
 	h.Settle()
@@ -80,7 +87,23 @@ func TestCanariesLeaveNoTraceInTheDatabaseFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The erased people: not even their keyed hash is left, in a live record or a free page.
 	for _, id := range []int64{forgetter, leaver, abandoner} {
+		if got, err := h.DB.FileTraces(id); err != nil || len(got) != 0 {
+			t.Errorf("chat id %d: the database file still holds %v (%v)", id, got, err)
+		}
+	}
+	// The person still known: records under the keyed hash, the raw id nowhere.
+	known := tracesOf(t, h, stayer)
+	if len(known) == 0 {
+		t.Error("the audit finds no record of a person the bot knows")
+	}
+	for _, tr := range known {
+		if tr.Raw() {
+			t.Errorf("chat id %d stored raw: %v", stayer, tr)
+		}
+	}
+	for _, id := range []int64{forgetter, leaver, abandoner, stayer} {
 		be := make([]byte, 8)
 		le := make([]byte, 8)
 		binary.BigEndian.PutUint64(be, uint64(id))
@@ -97,8 +120,8 @@ func TestCanariesLeaveNoTraceInTheDatabaseFile(t *testing.T) {
 		}
 	}
 	_ = h.DB.View(func(tx *store.Tx) error {
-		if n := tx.UserCount(); n != 0 {
-			t.Errorf("%d people still known", n)
+		if n := tx.UserCount(); n != 1 {
+			t.Errorf("people still known: got %d, want 1", n)
 		}
 		if tx.Counter("membership_applications") != 1 {
 			t.Error("aggregate counters were not kept")
@@ -299,5 +322,104 @@ func TestPrivacyPromiseNamesTheRetention(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("privacy promise lacks %q", want)
 		}
+	}
+}
+
+// tracesOf lists every record in the store still tied to chat (all buckets: keyed hashes, raw
+// ids, sealed fields — refs and trail entries included).
+func tracesOf(t *testing.T, h *handlerstest.Harness, chat int64) []store.Trace {
+	t.Helper()
+	var out []store.Trace
+	if err := h.DB.View(func(tx *store.Tx) error {
+		var err error
+		out, err = tx.Traces(chat)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestForgetWithSafeModeLeavesNothing: with safe mode on, /forget deletes every message of the
+// conversation since safe mode was turned on — a canary text, the bot's answers, the
+// confirmation prompt — instead of cancelling their scheduled deletions, and once everything is sent the store holds
+// nothing tied to the chat: no profile, no conversation, no trail entry for the prompt or the
+// "done" message, no ref, no queued call.
+func TestForgetWithSafeModeLeavesNothing(t *testing.T) {
+	h := handlerstest.Start(t, handlerstest.Options{})
+	const chat = int64(953172864)
+	p := h.Person(chat, "en")
+	onboard(p, "en")
+	p.Press("set")
+	settings := p.Last().ID
+	p.Press("sm:1h")
+	p.Send("canary text: Vinnytsia, Thursday")
+	p.Send("/overdose")
+	p.Send("/forget")
+	p.Press("fg:yes")
+	h.Settle()
+
+	msgs := h.API.Messages(chat)
+	last := msgs[len(msgs)-1]
+	if !last.FromBot || last.HTML != h.T("en", "forget_done") || last.Deleted {
+		t.Fatalf("the last message: got %+v, want the visible \"done\" message", last)
+	}
+	for _, m := range msgs[:len(msgs)-1] {
+		if m.ID >= settings && !m.Deleted {
+			t.Errorf("message %d (from bot: %v, %q) is still in the chat", m.ID, m.FromBot, m.Text)
+		}
+		if strings.Contains(m.Text, "canary") && !m.Deleted {
+			t.Errorf("the canary text is still in the chat")
+		}
+	}
+	if got := tracesOf(t, h, chat); len(got) != 0 {
+		t.Errorf("records still tied to the chat after /forget: %v", got)
+	}
+	_ = h.DB.View(func(tx *store.Tx) error {
+		if n := tx.TrailLen(); n != 0 {
+			t.Errorf("%d deletions still scheduled", n)
+		}
+		if n := tx.OutboxLen(); n != 0 {
+			t.Errorf("%d calls still queued", n)
+		}
+		return nil
+	})
+}
+
+// TestForgetDeletesRecordedMessagesAndKeepsTheRest: with safe mode off, /forget deletes the
+// messages whose ids the store recorded (message refs) and nothing else, takes the buttons off
+// the prompt, and leaves no record.
+func TestForgetDeletesRecordedMessagesAndKeepsTheRest(t *testing.T) {
+	h := handlerstest.Start(t, handlerstest.Options{})
+	const chat = int64(964283975)
+	p := h.Person(chat, "uk")
+	onboard(p, "uk")
+	p.Send("/overdose")
+	card := p.Last()
+	if err := h.DB.Update(func(tx *store.Tx) error {
+		return tx.SetRef("test:card", store.MessageRef{ChatID: chat, MessageID: card.ID})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	p.Send("not recorded anywhere")
+	p.Send("/forget")
+	prompt := p.Last()
+	p.Press("fg:yes")
+
+	for _, m := range h.API.Messages(chat) {
+		switch {
+		case m.ID == card.ID && !m.Deleted:
+			t.Error("the message recorded as a ref is still in the chat")
+		case m.ID != card.ID && m.Deleted:
+			t.Errorf("message %d (%q) was deleted although the store did not record it", m.ID, m.Text)
+		case m.ID == prompt.ID && len(m.Keyboard) != 0:
+			t.Error("the prompt kept its buttons")
+		}
+	}
+	if p.Last().HTML != h.T("uk", "forget_done") {
+		t.Errorf("last message: got %q, want the \"done\" message", p.Last().Text)
+	}
+	if got := tracesOf(t, h, chat); len(got) != 0 {
+		t.Errorf("records still tied to the chat after /forget: %v", got)
 	}
 }

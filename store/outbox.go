@@ -45,16 +45,38 @@ func (t *Tx) OutboxDelete(id uint64) error {
 // OutboxPending returns every entry still to send, in ID order.
 func (t *Tx) OutboxPending() ([]OutboxEntry, error) {
 	var out []OutboxEntry
-	err := t.bucket(bucketOutbox).ForEach(func(k, v []byte) error {
+	err := t.OutboxScan(func(e OutboxEntry) error {
+		out = append(out, e)
+		return nil
+	})
+	return out, err
+}
+
+// OutboxScan calls fn with every entry still to send, in ID order, one at a time (so a long
+// outbox is never all in memory).
+func (t *Tx) OutboxScan(fn func(OutboxEntry) error) error {
+	return t.bucket(bucketOutbox).ForEach(func(k, v []byte) error {
 		var e OutboxEntry
 		if err := t.openInto(bucketOutbox, k, v, &e); err != nil {
 			return err
 		}
 		e.ID = keyU64(k)
-		out = append(out, e)
-		return nil
+		return fn(e)
 	})
-	return out, err
+}
+
+// OutboxGet reads one entry; found is false if it was deleted (sent, or erased with its person).
+func (t *Tx) OutboxGet(id uint64) (e OutboxEntry, found bool, err error) {
+	k := u64key(id)
+	v := t.bucket(bucketOutbox).Get(k)
+	if v == nil {
+		return e, false, nil
+	}
+	if err := t.openInto(bucketOutbox, k, v, &e); err != nil {
+		return e, false, err
+	}
+	e.ID = id
+	return e, true, nil
 }
 
 // OutboxLen is the number of entries waiting.

@@ -76,7 +76,7 @@ var settings = []setting{
 		parse: parseHTTP},
 	{env: "PEERLINE_RATE_LIMITS", flag: "rate-limits", def: "on", help: "keep to Telegram's sending limits: on, or off for a local Bot API server or a benchmark",
 		parse: parseOnOff},
-	{env: "PEERLINE_SENDERS", flag: "senders", def: "8", help: "concurrent outgoing calls",
+	{env: "PEERLINE_SENDERS", flag: "senders", help: "concurrent outgoing calls (default: 8 with rate limits on, 64 with them off)",
 		parse: parseSenders},
 	{env: "PEERLINE_FLOOD", flag: "flood", def: "20,60", help: "per person: updates at once, and per minute, before the bot asks them to slow down; off for benchmarks",
 		parse: parseFlood},
@@ -259,7 +259,12 @@ func parseOnOff(c *Config, v string) error {
 	return nil
 }
 
+// parseSenders: empty leaves 0, and the runtime picks from the rate limits (bot.DefaultSenders).
 func parseSenders(c *Config, v string) error {
+	if strings.TrimSpace(v) == "" {
+		c.Senders = 0
+		return nil
+	}
 	n, err := strconv.Atoi(strings.TrimSpace(v))
 	if err != nil || n < 1 || n > 256 {
 		return fmt.Errorf("%q: expected a number from 1 to 256", v)

@@ -72,6 +72,9 @@ func TestConfigDefaultsAndParsing(t *testing.T) {
 	if c.KeyFile != "data/peerline.key" {
 		t.Errorf("key file default: %s", c.KeyFile)
 	}
+	if c.Senders != 0 { // 0: the runtime picks from the limits (bot.DefaultSenders)
+		t.Errorf("senders when unset: got %d, want 0", c.Senders)
+	}
 	if !c.Hours.Always() {
 		t.Errorf("hours default: %s, want always", c.Hours)
 	}

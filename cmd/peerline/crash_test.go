@@ -101,6 +101,7 @@ func TestCrash_KillNineUnderLoad(t *testing.T) {
 		"PEERLINE_RATE_LIMITS=off",
 		"PEERLINE_FLOOD=off", // each chat sends 40 updates a second here
 		"PEERLINE_LOG=info",
+		"PEERLINE_SENDERS=8", // the bound on repeated sends below
 	}
 	logs := &lockedBuffer{}
 
@@ -123,9 +124,23 @@ func TestCrash_KillNineUnderLoad(t *testing.T) {
 		}
 	}()
 
+	// Each run is killed a random while after it has connected. (Killing at a random moment
+	// after the start instead made "runs connected" fail on a loaded machine: a run killed
+	// before getMe had answered never logged it.)
+	connected := func(runs int) {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second)
+		for strings.Count(logs.String(), "connected to the Bot API") < runs {
+			if time.Now().After(deadline) {
+				t.Fatalf("run %d did not connect within 30 s\n%s", runs, tail(logs.String()))
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	p := startProc(t, bin, env, logs)
 	for k := 0; k < kills; k++ {
+		connected(k + 1)
 		time.Sleep(time.Duration(80+rng.IntN(170)) * time.Millisecond)
 		_ = p.cmd.Process.Signal(syscall.SIGKILL)
 		<-p.done
