@@ -62,11 +62,11 @@ func defaultStaffHooks() staffHooks {
 func (a *App) staffRoutes(r *bot.Router) {
 	// staff_join.go: invitations and joining
 	r.Command("invite", a.inviteCmd)
-	r.Callback("inv:", a.inviteButton)
+	r.Callback("stinv:", a.inviteButton)
 	r.State(stateJoinName, a.joinName)
-	r.Callback("jl:", a.joinLangButton, stateJoinLangs)
+	r.Callback("stl:", a.joinLangButton, stateJoinLangs)
 	r.State(stateJoinLangs, a.notText)
-	r.Callback("jc:", a.joinConductButton, stateJoinConduct)
+	r.Callback("stk:", a.joinConductButton, stateJoinConduct)
 	r.State(stateJoinConduct, a.notText)
 	a.reprompts[stateJoinName] = a.askPseudonym
 	a.reprompts[stateJoinLangs] = a.showJoinLangs
@@ -79,9 +79,9 @@ func (a *App) staffRoutes(r *bot.Router) {
 	r.State(stateStaffRename, a.renameText)
 	a.reprompts[stateStaffRename] = a.askRename
 	r.Command("consultants", a.consultantsCmd)
-	r.Callback("sc:", a.consultantsButton)
+	r.Callback("stc:", a.consultantsButton)
 	r.Command("admins", a.adminsCmd)
-	r.Callback("sa:", a.adminsButton)
+	r.Callback("sta:", a.adminsButton)
 }
 
 // roleOf is userID's role now: admin from configuration, else from their staff record.

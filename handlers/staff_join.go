@@ -48,8 +48,8 @@ func (a *App) inviteCmd(c *bot.Ctx) (bot.Next, error) {
 		return a.makeInvite(c, store.RoleAdmin)
 	}
 	c.Show(a.t(c, "staff_invite_pick"), bot.Keyboard{
-		bot.Row(bot.Btn(a.t(c, "staff_btn_invite_consultant"), "inv:c")),
-		bot.Row(bot.Btn(a.t(c, "staff_btn_invite_admin"), "inv:a")),
+		bot.Row(bot.Btn(a.t(c, "staff_btn_invite_consultant"), "stinv:c")),
+		bot.Row(bot.Btn(a.t(c, "staff_btn_invite_admin"), "stinv:a")),
 	})
 	return bot.Stay(), nil
 }
@@ -60,9 +60,9 @@ func (a *App) inviteButton(c *bot.Ctx) (bot.Next, error) {
 		return a.deny(c)
 	}
 	switch c.Data {
-	case "inv:c":
+	case "stinv:c":
 		return a.makeInvite(c, store.RoleConsultant)
-	case "inv:a":
+	case "stinv:a":
 		return a.makeInvite(c, store.RoleAdmin)
 	}
 	return a.stale(c)
@@ -165,10 +165,10 @@ func (a *App) showJoinLangs(c *bot.Ctx) (bot.Next, error) {
 		if slices.Contains(chosen, l) {
 			mark = "✅ "
 		}
-		buttons = append(buttons, bot.Btn(mark+a.loc.T(l, "lang_name"), "jl:"+l))
+		buttons = append(buttons, bot.Btn(mark+a.loc.T(l, "lang_name"), "stl:"+l))
 	}
 	kb := bot.Grid(3, buttons...)
-	kb = append(kb, bot.Row(bot.Btn(a.t(c, "staff_btn_done"), "jl:done")))
+	kb = append(kb, bot.Row(bot.Btn(a.t(c, "staff_btn_done"), "stl:done")))
 	c.Show(a.t(c, "staff_langs_ask"), kb)
 	return bot.Goto(stateJoinLangs), nil
 }
@@ -176,7 +176,7 @@ func (a *App) showJoinLangs(c *bot.Ctx) (bot.Next, error) {
 // joinLangButton toggles a language, or goes on to the code of conduct.
 func (a *App) joinLangButton(c *bot.Ctx) (bot.Next, error) {
 	chosen := splitLangs(c.ConvData[keyJoinLangs])
-	pick := strings.TrimPrefix(c.Data, "jl:")
+	pick := strings.TrimPrefix(c.Data, "stl:")
 	switch {
 	case pick == "done":
 		if len(chosen) == 0 {
@@ -219,8 +219,8 @@ func splitLangs(s string) []string {
 // showConduct is the code of conduct to accept (join step 3).
 func (a *App) showConduct(c *bot.Ctx) (bot.Next, error) {
 	c.Show(a.t(c, "staff_conduct"), bot.Keyboard{
-		bot.Row(bot.Btn(a.t(c, "staff_btn_accept"), "jc:yes")),
-		bot.Row(bot.Btn(a.t(c, "staff_btn_not_now"), "jc:no")),
+		bot.Row(bot.Btn(a.t(c, "staff_btn_accept"), "stk:yes")),
+		bot.Row(bot.Btn(a.t(c, "staff_btn_not_now"), "stk:no")),
 	})
 	return bot.Goto(stateJoinConduct), nil
 }
@@ -228,11 +228,11 @@ func (a *App) showConduct(c *bot.Ctx) (bot.Next, error) {
 // joinConductButton: accepting finishes joining; "not now" keeps nothing.
 func (a *App) joinConductButton(c *bot.Ctx) (bot.Next, error) {
 	switch c.Data {
-	case "jc:yes":
+	case "stk:yes":
 		c.Answer("")
 		c.EditKeyboard(c.ChatID, c.MessageID, nil)
 		return a.joinFinish(c)
-	case "jc:no":
+	case "stk:no":
 		c.Answer("")
 		c.Show(a.t(c, "staff_join_declined"), nil)
 		return bot.End(), nil
