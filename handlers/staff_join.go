@@ -119,11 +119,6 @@ func (a *App) joinStart(c *bot.Ctx, code string) (bot.Next, error) {
 		return a.start(c)
 	}
 	c.ConvData = map[string]string{keyJoinCode: store.NormalizeInviteCode(code), keyJoinRole: inv.Role}
-	if s, found, err := c.Tx.Staff(c.UserID); err != nil {
-		return bot.Stay(), err
-	} else if found && !s.Removed {
-		c.ConvData[keyJoinLangs] = strings.Join(s.Langs, ",")
-	}
 	c.Reply(a.t(c, "staff_join_welcome_"+inv.Role), nil)
 	return a.askPseudonym(c)
 }

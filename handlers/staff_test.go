@@ -238,6 +238,25 @@ func TestStaff_InviteRefusals(t *testing.T) {
 	if _, ok := h.API.ChatCommands(e.Chat()); ok {
 		t.Error("staff menu set for a refused join")
 	}
+
+	// "Not now" keeps nothing; the same person can open the link again and finish.
+	later := makeInvite(t, admin, "consultant")
+	f := h.Person(7007, lang)
+	f.Send("/start join_" + later)
+	f.Send("Foxtrot")
+	f.Press("stl:en")
+	f.Press("stl:done")
+	f.Press("stk:no")
+	if f.Last().HTML != h.T(lang, "staff_join_declined") {
+		t.Errorf("not now: %q", f.Last().Text)
+	}
+	if _, found := staffOf(t, h, f.Chat()); found {
+		t.Error("a staff record after «not now»")
+	}
+	joinConsultant(t, f, later, "Foxtrot", "en")
+	if s, found := staffOf(t, h, f.Chat()); !found || s.Pseudonym != "Foxtrot" {
+		t.Errorf("joined after «not now»: %+v %v", s, found)
+	}
 }
 
 // TestStaff_OnOff: shifts are stored; the service hours are shown when configured.
