@@ -935,7 +935,7 @@ func TestConsult_RemovedConsultantsCasesReturnToTheQueue(t *testing.T) {
 		}
 	}
 	admin.Press(rm)
-	admin.Press(strings.Replace(rm, "sc:rm:", "sc:rmy:", 1))
+	admin.Press(strings.Replace(rm, "stc:rm:", "stc:rmy:", 1))
 	if got := d.loadCase(k.Code); got.State != store.CaseQueued || got.Consultant != 0 || got.Previous != d.olena.U.ID {
 		t.Fatalf("after the removal: %+v, want back in the queue", got)
 	}

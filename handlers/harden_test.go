@@ -57,7 +57,7 @@ func FuzzButtonData(f *testing.F) {
 		"mem", "ma:start", "ma:type:person", "ma:country:UA", "ma:country:", "ma:langs:both", "ma:", "ma::",
 		"tr:start", "tr:ost", "tr:", "tr:restart", "hu:start", "hu:", "hu:x:y:z", "ask:ost", "ask:msg:1",
 		"go:", "go:x", "src:", "src:x:y", "stp:", "stp:1", "stp:-1", "stp:99999999999999999999", "setc", "sc:", "sc:PL",
-		"sa:", "inv:", "inv:x", "jc:", "jc:yes", "jl:", "jl:uk", "jl:done", "tr:where:ua", "tr:reg:", "tr:cty:",
+		"sta:", "stinv:", "stinv:x", "stk:", "stk:yes", "stl:", "stl:uk", "stl:done", "stc:", "stc:rm:x", "tr:where:ua", "tr:reg:", "tr:cty:",
 		"tr:city:", "tr:skip", "tr:back", "tr:cancel", "hu:where:abroad",
 		"", ":", "::::", "\x00", "ü:ö", "menu\n", "fg:yes ",
 	} {

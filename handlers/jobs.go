@@ -18,7 +18,8 @@ func (a *App) Jobs(b *bot.Bot, db *store.DB) []bot.Job {
 	return append([]bot.Job{
 		{
 			// Retention: people not seen for a while are erased; forms left half-filled are
-			// deleted with their answers; parked-update records go after a month. Then the file
+			// deleted with their answers; expired staff invitations go; parked-update records go
+			// after a month. Then the file
 			// is compacted so the deleted bytes are gone from it too.
 			Name: "retention", Spec: "0 3 * * *", Grace: 24 * time.Hour,
 			Run: func(ctx context.Context, now time.Time) error {
@@ -27,6 +28,9 @@ func (a *App) Jobs(b *bot.Bot, db *store.DB) []bot.Job {
 						return err
 					}
 					if _, err := tx.PurgeStaleConversations(now.Add(-a.retention.Forms)); err != nil {
+						return err
+					}
+					if _, err := tx.PurgeInvites(now); err != nil { // expired staff invitations
 						return err
 					}
 					_, err := tx.PruneParked(now.AddDate(0, 0, -30))

@@ -49,6 +49,10 @@ func (a *App) forgetYes(c *bot.Ctx) (bot.Next, error) {
 	if err := a.caseForgotten(c); err != nil { // consult.go: the consultant is told first
 		return bot.Stay(), err
 	}
+	leaving, err := a.staffLeaving(c) // a consultant's or invited admin's record goes too
+	if err != nil {
+		return bot.Stay(), err
+	}
 	ids, err := c.Tx.MessagesInChat(c.ChatID)
 	if err != nil {
 		return bot.Stay(), err
@@ -57,6 +61,9 @@ func (a *App) forgetYes(c *bot.Ctx) (bot.Next, error) {
 		return bot.Stay(), err
 	}
 	c.DeleteSentAfter(0)
+	if leaving {
+		a.clearStaffMenu(c.Out, c.UserID)
+	}
 	c.Answer("")
 	c.DeleteMessages(c.ChatID, ids)
 	if !slices.Contains(ids, c.MessageID) {

@@ -62,11 +62,11 @@ func defaultStaffHooks() staffHooks {
 func (a *App) staffRoutes(r *bot.Router) {
 	// staff_join.go: invitations and joining
 	r.Command("invite", a.inviteCmd)
-	r.Callback("inv:", a.inviteButton)
+	r.Callback("stinv:", a.inviteButton)
 	r.State(stateJoinName, a.joinName)
-	r.Callback("jl:", a.joinLangButton, stateJoinLangs)
+	r.Callback("stl:", a.joinLangButton, stateJoinLangs)
 	r.State(stateJoinLangs, a.notText)
-	r.Callback("jc:", a.joinConductButton, stateJoinConduct)
+	r.Callback("stk:", a.joinConductButton, stateJoinConduct)
 	r.State(stateJoinConduct, a.notText)
 	a.reprompts[stateJoinName] = a.askPseudonym
 	a.reprompts[stateJoinLangs] = a.showJoinLangs
@@ -79,9 +79,9 @@ func (a *App) staffRoutes(r *bot.Router) {
 	r.State(stateStaffRename, a.renameText)
 	a.reprompts[stateStaffRename] = a.askRename
 	r.Command("consultants", a.consultantsCmd)
-	r.Callback("sc:", a.consultantsButton)
+	r.Callback("stc:", a.consultantsButton)
 	r.Command("admins", a.adminsCmd)
-	r.Callback("sa:", a.adminsButton)
+	r.Callback("sta:", a.adminsButton)
 }
 
 // roleOf is userID's role now: admin from configuration, else from their staff record.
@@ -229,4 +229,20 @@ func (a *App) OnStart(tx *store.Tx, out *bot.Out, self bot.BotInfo) error {
 		}
 	}
 	return nil
+}
+
+// staffLeaving runs before a staff member's /forget erases their staff record: a consultant's
+// open cases are handed back (onConsultantRemoved). It reports whether the chat's staff menu
+// must go afterwards (not for an admin from configuration, who stays an admin).
+// Audit: a staff member erasing themselves is a "remove".
+func (a *App) staffLeaving(c *bot.Ctx) (bool, error) {
+	if !c.IsPrivate() || c.Role == bot.RoleUser || a.admins[c.UserID] {
+		return false, nil
+	}
+	if s, ok := a.consultant(c); ok {
+		if err := a.onConsultantRemoved(c, s); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
 }

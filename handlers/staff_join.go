@@ -48,8 +48,8 @@ func (a *App) inviteCmd(c *bot.Ctx) (bot.Next, error) {
 		return a.makeInvite(c, store.RoleAdmin)
 	}
 	c.Show(a.t(c, "staff_invite_pick"), bot.Keyboard{
-		bot.Row(bot.Btn(a.t(c, "staff_btn_invite_consultant"), "inv:c")),
-		bot.Row(bot.Btn(a.t(c, "staff_btn_invite_admin"), "inv:a")),
+		bot.Row(bot.Btn(a.t(c, "staff_btn_invite_consultant"), "stinv:c")),
+		bot.Row(bot.Btn(a.t(c, "staff_btn_invite_admin"), "stinv:a")),
 	})
 	return bot.Stay(), nil
 }
@@ -60,9 +60,9 @@ func (a *App) inviteButton(c *bot.Ctx) (bot.Next, error) {
 		return a.deny(c)
 	}
 	switch c.Data {
-	case "inv:c":
+	case "stinv:c":
 		return a.makeInvite(c, store.RoleConsultant)
-	case "inv:a":
+	case "stinv:a":
 		return a.makeInvite(c, store.RoleAdmin)
 	}
 	return a.stale(c)
@@ -83,7 +83,6 @@ func (a *App) makeInvite(c *bot.Ctx, role string) (bot.Next, error) {
 	}
 	link := "https://t.me/" + c.Bot.Username + "?start=" + joinPrefix + code
 	c.Answer("")
-	c.ShowAsNew()
 	c.Show(a.t(c, "staff_invite_made_"+role, map[string]any{"Link": link}), nil)
 	return bot.Stay(), nil
 }
@@ -123,11 +122,6 @@ func (a *App) joinStart(c *bot.Ctx, code string) (bot.Next, error) {
 		return a.start(c)
 	}
 	c.ConvData = map[string]string{keyJoinCode: store.NormalizeInviteCode(code), keyJoinRole: inv.Role}
-	if s, found, err := c.Tx.Staff(c.UserID); err != nil {
-		return bot.Stay(), err
-	} else if found && !s.Removed {
-		c.ConvData[keyJoinLangs] = strings.Join(s.Langs, ",")
-	}
 	c.Reply(a.t(c, "staff_join_welcome_"+inv.Role), nil)
 	return a.askPseudonym(c)
 }
@@ -169,10 +163,10 @@ func (a *App) showJoinLangs(c *bot.Ctx) (bot.Next, error) {
 		if slices.Contains(chosen, l) {
 			mark = "✅ "
 		}
-		buttons = append(buttons, bot.Btn(mark+a.loc.T(l, "lang_name"), "jl:"+l))
+		buttons = append(buttons, bot.Btn(mark+a.loc.T(l, "lang_name"), "stl:"+l))
 	}
 	kb := bot.Grid(3, buttons...)
-	kb = append(kb, bot.Row(bot.Btn(a.t(c, "staff_btn_done"), "jl:done")))
+	kb = append(kb, bot.Row(bot.Btn(a.t(c, "staff_btn_done"), "stl:done")))
 	c.Show(a.t(c, "staff_langs_ask"), kb)
 	return bot.Goto(stateJoinLangs), nil
 }
@@ -180,7 +174,7 @@ func (a *App) showJoinLangs(c *bot.Ctx) (bot.Next, error) {
 // joinLangButton toggles a language, or goes on to the code of conduct.
 func (a *App) joinLangButton(c *bot.Ctx) (bot.Next, error) {
 	chosen := splitLangs(c.ConvData[keyJoinLangs])
-	pick := strings.TrimPrefix(c.Data, "jl:")
+	pick := strings.TrimPrefix(c.Data, "stl:")
 	switch {
 	case pick == "done":
 		if len(chosen) == 0 {
@@ -223,8 +217,8 @@ func splitLangs(s string) []string {
 // showConduct is the code of conduct to accept (join step 3).
 func (a *App) showConduct(c *bot.Ctx) (bot.Next, error) {
 	c.Show(a.t(c, "staff_conduct"), bot.Keyboard{
-		bot.Row(bot.Btn(a.t(c, "staff_btn_accept"), "jc:yes")),
-		bot.Row(bot.Btn(a.t(c, "staff_btn_not_now"), "jc:no")),
+		bot.Row(bot.Btn(a.t(c, "staff_btn_accept"), "stk:yes")),
+		bot.Row(bot.Btn(a.t(c, "staff_btn_not_now"), "stk:no")),
 	})
 	return bot.Goto(stateJoinConduct), nil
 }
@@ -232,11 +226,11 @@ func (a *App) showConduct(c *bot.Ctx) (bot.Next, error) {
 // joinConductButton: accepting finishes joining; "not now" keeps nothing.
 func (a *App) joinConductButton(c *bot.Ctx) (bot.Next, error) {
 	switch c.Data {
-	case "jc:yes":
+	case "stk:yes":
 		c.Answer("")
 		c.EditKeyboard(c.ChatID, c.MessageID, nil)
 		return a.joinFinish(c)
-	case "jc:no":
+	case "stk:no":
 		c.Answer("")
 		c.Show(a.t(c, "staff_join_declined"), nil)
 		return bot.End(), nil
@@ -275,6 +269,12 @@ func (a *App) joinFinish(c *bot.Ctx) (bot.Next, error) {
 	}
 	if !found || s.Removed {
 		s = store.Staff{UserID: c.UserID, Joined: c.Now}
+	}
+	if s.Role == store.RoleConsultant && inv.Role != store.RoleConsultant {
+		// A consultant who becomes an admin stops consulting: their cases are handed back.
+		if err := a.onConsultantRemoved(c, s); err != nil {
+			return bot.Stay(), err
+		}
 	}
 	s.Role, s.Pseudonym, s.Removed, s.OnShift = inv.Role, name, false, false
 	s.Langs = nil

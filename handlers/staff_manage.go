@@ -118,10 +118,10 @@ func (a *App) showConsultants(c *bot.Ctx) (bot.Next, error) {
 			"Shift": shift, "Name": esc(s.Pseudonym), "Langs": strings.Join(s.Langs, ", "),
 			"Cases": a.openCasesOf(c.Tx, s.UserID),
 		}))
-		kb = append(kb, bot.Row(bot.Btn(a.t(c, "staff_btn_remove", map[string]any{"Name": s.Pseudonym}), "sc:rm:"+c.Tx.StaffRef(s.UserID))))
+		kb = append(kb, bot.Row(bot.Btn(a.t(c, "staff_btn_remove", map[string]any{"Name": s.Pseudonym}), "stc:rm:"+c.Tx.StaffRef(s.UserID))))
 	}
 	if len(lines) == 0 {
-		c.Show(a.t(c, "staff_consultants_none"), bot.Keyboard{bot.Row(bot.Btn(a.t(c, "staff_btn_invite_consultant"), "inv:c"))})
+		c.Show(a.t(c, "staff_consultants_none"), bot.Keyboard{bot.Row(bot.Btn(a.t(c, "staff_btn_invite_consultant"), "stinv:c"))})
 		return bot.Stay(), nil
 	}
 	text := a.t(c, "staff_consultants_title", map[string]any{"N": len(lines)}) + "\n\n" + strings.Join(lines, "\n")
@@ -129,12 +129,12 @@ func (a *App) showConsultants(c *bot.Ctx) (bot.Next, error) {
 	return bot.Stay(), nil
 }
 
-// consultantsButton handles sc:list, sc:rm:<ref> (confirm) and sc:rmy:<ref> (remove).
+// consultantsButton handles stc:list, stc:rm:<ref> (confirm) and stc:rmy:<ref> (remove).
 func (a *App) consultantsButton(c *bot.Ctx) (bot.Next, error) {
 	if !a.isAdmin(c) || !c.IsPrivate() {
 		return a.deny(c)
 	}
-	verb, ref, _ := strings.Cut(strings.TrimPrefix(c.Data, "sc:"), ":")
+	verb, ref, _ := strings.Cut(strings.TrimPrefix(c.Data, "stc:"), ":")
 	if verb == "list" {
 		c.Answer("")
 		return a.showConsultants(c)
@@ -151,8 +151,8 @@ func (a *App) consultantsButton(c *bot.Ctx) (bot.Next, error) {
 	case "rm":
 		c.Answer("")
 		c.Show(a.t(c, "staff_remove_consultant_ask", map[string]any{"Name": esc(s.Pseudonym)}), bot.Keyboard{
-			bot.Row(bot.Btn(a.t(c, "staff_btn_yes_remove"), "sc:rmy:"+ref)),
-			bot.Row(bot.Btn(a.t(c, "staff_btn_cancel"), "sc:list")),
+			bot.Row(bot.Btn(a.t(c, "staff_btn_yes_remove"), "stc:rmy:"+ref)),
+			bot.Row(bot.Btn(a.t(c, "staff_btn_cancel"), "stc:list")),
 		})
 		return bot.Stay(), nil
 	case "rmy":
@@ -250,21 +250,21 @@ func (a *App) showAdmins(c *bot.Ctx) (bot.Next, error) {
 		}
 		lines = append(lines, a.t(c, "staff_admin_line", map[string]any{"Name": esc(s.Pseudonym)}))
 		if a.adminRemovable(s, all) == "" {
-			kb = append(kb, bot.Row(bot.Btn(a.t(c, "staff_btn_remove", map[string]any{"Name": s.Pseudonym}), "sa:rm:"+c.Tx.StaffRef(s.UserID))))
+			kb = append(kb, bot.Row(bot.Btn(a.t(c, "staff_btn_remove", map[string]any{"Name": s.Pseudonym}), "sta:rm:"+c.Tx.StaffRef(s.UserID))))
 		}
 	}
-	kb = append(kb, bot.Row(bot.Btn(a.t(c, "staff_btn_invite_admin"), "inv:a")))
+	kb = append(kb, bot.Row(bot.Btn(a.t(c, "staff_btn_invite_admin"), "stinv:a")))
 	text := a.t(c, "staff_admins_title", map[string]any{"N": len(lines)}) + "\n\n" + strings.Join(lines, "\n")
 	c.Show(text, kb)
 	return bot.Stay(), nil
 }
 
-// adminsButton handles sa:list, sa:rm:<ref> (confirm) and sa:rmy:<ref> (remove).
+// adminsButton handles sta:list, sta:rm:<ref> (confirm) and sta:rmy:<ref> (remove).
 func (a *App) adminsButton(c *bot.Ctx) (bot.Next, error) {
 	if !a.isAdmin(c) || !c.IsPrivate() {
 		return a.deny(c)
 	}
-	verb, ref, _ := strings.Cut(strings.TrimPrefix(c.Data, "sa:"), ":")
+	verb, ref, _ := strings.Cut(strings.TrimPrefix(c.Data, "sta:"), ":")
 	if verb == "list" {
 		c.Answer("")
 		return a.showAdmins(c)
@@ -289,8 +289,8 @@ func (a *App) adminsButton(c *bot.Ctx) (bot.Next, error) {
 	case "rm":
 		c.Answer("")
 		c.Show(a.t(c, "staff_remove_admin_ask", map[string]any{"Name": esc(s.Pseudonym)}), bot.Keyboard{
-			bot.Row(bot.Btn(a.t(c, "staff_btn_yes_remove"), "sa:rmy:"+ref)),
-			bot.Row(bot.Btn(a.t(c, "staff_btn_cancel"), "sa:list")),
+			bot.Row(bot.Btn(a.t(c, "staff_btn_yes_remove"), "sta:rmy:"+ref)),
+			bot.Row(bot.Btn(a.t(c, "staff_btn_cancel"), "sta:list")),
 		})
 		return bot.Stay(), nil
 	case "rmy":

@@ -1,8 +1,10 @@
 package handlers_test
 
 import (
+	"bytes"
 	"fmt"
 	"maps"
+	"os"
 	"reflect"
 	"regexp"
 	"slices"
@@ -44,10 +46,10 @@ func joinConsultant(t *testing.T, p *handlerstest.Person, code, name string, lan
 	p.Send("/start join_" + code)
 	p.Send(name)
 	for _, l := range langs {
-		p.Press("jl:" + l)
+		p.Press("stl:" + l)
 	}
-	p.Press("jl:done")
-	p.Press("jc:yes")
+	p.Press("stl:done")
+	p.Press("stk:yes")
 }
 
 func staffOf(t *testing.T, h *handlerstest.Harness, id int64) (s store.Staff, found bool) {
@@ -117,25 +119,25 @@ func TestStaff_InviteAndJoinConsultant(t *testing.T) {
 				}
 			}
 			p.Send("Nichna Ptashka")
-			if !p.HasButton("jl:uk") || !p.HasButton("jl:done") {
+			if !p.HasButton("stl:uk") || !p.HasButton("stl:done") {
 				t.Fatalf("no language picker: %q", p.Last().Text)
 			}
-			p.Press("jl:done") // none chosen yet
+			p.Press("stl:done") // none chosen yet
 			if a := lastAnswer(h); a.Params["text"] != h.T(lang, "staff_langs_none") || a.Params["show_alert"] != "true" {
 				t.Errorf("done without a language: answer %v", a.Params)
 			}
-			p.Press("jl:en")
-			p.Press("jl:ru")
-			p.Press("jl:en") // off again
-			p.Press("jl:uk")
-			p.Press("jl:done")
-			if !strings.Contains(p.Last().HTML, h.T(lang, "staff_conduct")[:30]) || !p.HasButton("jc:yes") {
+			p.Press("stl:en")
+			p.Press("stl:ru")
+			p.Press("stl:en") // off again
+			p.Press("stl:uk")
+			p.Press("stl:done")
+			if !strings.Contains(p.Last().HTML, h.T(lang, "staff_conduct")[:30]) || !p.HasButton("stk:yes") {
 				t.Fatalf("no code of conduct: %q", p.Last().Text)
 			}
 			if _, found := staffOf(t, h, p.Chat()); found {
 				t.Fatal("a staff record exists before the code of conduct was accepted")
 			}
-			p.Press("jc:yes")
+			p.Press("stk:yes")
 			want := h.T(lang, "staff_joined_consultant", map[string]any{"Name": "Nichna Ptashka"}) + "\n\n" + h.T(lang, "qastaff_joined_next_consultant")
 			if got := p.Last().HTML; got != want {
 				t.Fatalf("joined: got %q, want %q", got, want)
@@ -194,9 +196,9 @@ func TestStaff_InviteRefusals(t *testing.T) {
 		t.Errorf("held by another: %q", b.Last().Text)
 	}
 	a.Send("Alpha")
-	a.Press("jl:en")
-	a.Press("jl:done")
-	a.Press("jc:yes")
+	a.Press("stl:en")
+	a.Press("stl:done")
+	a.Press("stk:yes")
 	if s, found := staffOf(t, h, a.Chat()); !found || s.Pseudonym != "Alpha" {
 		t.Fatalf("a did not join: %+v", s)
 	}
@@ -223,10 +225,10 @@ func TestStaff_InviteRefusals(t *testing.T) {
 	e := h.Person(7006, lang)
 	e.Send("/start join_" + slow)
 	e.Send("Echo")
-	e.Press("jl:en")
-	e.Press("jl:done")
+	e.Press("stl:en")
+	e.Press("stl:done")
 	h.Clock.Add(49 * time.Hour)
-	e.Press("jc:yes")
+	e.Press("stk:yes")
 	if e.Last().HTML != h.T(lang, "staff_join_expired") {
 		t.Errorf("accepted after expiry: %q", e.Last().Text)
 	}
@@ -235,6 +237,25 @@ func TestStaff_InviteRefusals(t *testing.T) {
 	}
 	if _, ok := h.API.ChatCommands(e.Chat()); ok {
 		t.Error("staff menu set for a refused join")
+	}
+
+	// "Not now" keeps nothing; the same person can open the link again and finish.
+	later := makeInvite(t, admin, "consultant")
+	f := h.Person(7007, lang)
+	f.Send("/start join_" + later)
+	f.Send("Foxtrot")
+	f.Press("stl:en")
+	f.Press("stl:done")
+	f.Press("stk:no")
+	if f.Last().HTML != h.T(lang, "staff_join_declined") {
+		t.Errorf("not now: %q", f.Last().Text)
+	}
+	if _, found := staffOf(t, h, f.Chat()); found {
+		t.Error("a staff record after «not now»")
+	}
+	joinConsultant(t, f, later, "Foxtrot", "en")
+	if s, found := staffOf(t, h, f.Chat()); !found || s.Pseudonym != "Foxtrot" {
+		t.Errorf("joined after «not now»: %+v %v", s, found)
 	}
 }
 
@@ -279,7 +300,7 @@ func TestStaff_ConsultantsListAndRemoval(t *testing.T) {
 	}, func(s store.Staff) { removed = append(removed, s.Pseudonym) })
 	admin := h.Person(staffAdminID, "en")
 	admin.Send("/consultants")
-	if admin.Last().HTML != h.T("en", "staff_consultants_none") || !admin.HasButton("inv:c") {
+	if admin.Last().HTML != h.T("en", "staff_consultants_none") || !admin.HasButton("stinv:c") {
 		t.Errorf("empty list: %q", admin.Last().Text)
 	}
 	sova := h.Person(6301, "uk")
@@ -308,22 +329,22 @@ func TestStaff_ConsultantsListAndRemoval(t *testing.T) {
 			t.Errorf("button data carries the user id: %s", b.Data)
 		}
 	}
-	if !strings.HasPrefix(removeSova, "sc:rm:") {
+	if !strings.HasPrefix(removeSova, "stc:rm:") {
 		t.Fatalf("no remove button for Sova: %v", admin.Buttons())
 	}
 	admin.Press(removeSova)
-	if !strings.Contains(admin.Last().HTML, "Sova") || !admin.HasButton("sc:list") {
+	if !strings.Contains(admin.Last().HTML, "Sova") || !admin.HasButton("stc:list") {
 		t.Fatalf("no confirmation: %q", admin.Last().Text)
 	}
 	if len(removed) != 0 {
 		t.Fatal("removed before the confirmation")
 	}
-	admin.Press("sc:list") // cancel
+	admin.Press("stc:list") // cancel
 	if s, _ := staffOf(t, h, sova.Chat()); s.Removed {
 		t.Fatal("cancel removed")
 	}
 	admin.Press(removeSova)
-	confirm := strings.Replace(removeSova, "sc:rm:", "sc:rmy:", 1)
+	confirm := strings.Replace(removeSova, "stc:rm:", "stc:rmy:", 1)
 	admin.Press(confirm)
 	if !slices.Equal(removed, []string{"Sova"}) {
 		t.Errorf("hook calls: %v, want [Sova]", removed)
@@ -398,7 +419,7 @@ func TestStaff_Admins(t *testing.T) {
 	}
 	var removeB string
 	for _, btn := range admin.Buttons() {
-		if strings.HasPrefix(btn.Data, "sa:rm:") {
+		if strings.HasPrefix(btn.Data, "sta:rm:") {
 			if removeB != "" {
 				t.Errorf("more than one Remove button: %v", admin.Buttons())
 			}
@@ -410,23 +431,23 @@ func TestStaff_Admins(t *testing.T) {
 	}
 	// The configured admin cannot be removed, even by a crafted button from another admin.
 	b.Send("/admins")
-	if slices.ContainsFunc(b.Buttons(), func(x fakeapi.Button) bool { return x.Data != removeB && strings.HasPrefix(x.Data, "sa:rm:") }) {
+	if slices.ContainsFunc(b.Buttons(), func(x fakeapi.Button) bool { return x.Data != removeB && strings.HasPrefix(x.Data, "sta:rm:") }) {
 		t.Errorf("a Remove button for the configured admin: %v", b.Buttons())
 	}
 	var refBoss string
 	_ = h.DB.View(func(tx *store.Tx) error { refBoss = tx.StaffRef(staffAdminID); return nil })
-	b.PressOn(b.Last().ID, "sa:rmy:"+refBoss)
+	b.PressOn(b.Last().ID, "sta:rmy:"+refBoss)
 	if a := lastAnswer(h); a.Params["text"] != h.T("uk", "staff_admin_config_refused") {
 		t.Errorf("removing the configured admin: answer %v", a.Params)
 	}
 	admin.Send("/invite")
-	if !admin.HasButton("inv:a") {
+	if !admin.HasButton("stinv:a") {
 		t.Error("the configured admin lost rights")
 	}
 
 	admin.Send("/admins")
 	admin.Press(removeB)
-	admin.Press(strings.Replace(removeB, "sa:rm:", "sa:rmy:", 1))
+	admin.Press(strings.Replace(removeB, "sta:rm:", "sta:rmy:", 1))
 	if s, _ := staffOf(t, h, b.Chat()); !s.Removed {
 		t.Errorf("invited admin not removed: %+v", s)
 	}
@@ -503,17 +524,17 @@ func TestStaff_NonStaffRefused(t *testing.T) {
 	other := h.Person(6602, "en")
 	otherCode := makeInvite(t, admin, "admin")
 	other.Send("/start join_" + otherCode)
-	other.Send("Bravo") // an invited admin, for sa: buttons with a real ref
+	other.Send("Bravo") // an invited admin, for sta: buttons with a real ref
 	person := h.Person(6603, "en")
 	onboard(person, "en")
 
 	admin.Send("/consultants")
-	consRef := strings.TrimPrefix(admin.Buttons()[0].Data, "sc:rm:")
+	consRef := strings.TrimPrefix(admin.Buttons()[0].Data, "stc:rm:")
 	admin.Send("/admins")
 	var adminRef string
 	for _, b := range admin.Buttons() {
-		if strings.HasPrefix(b.Data, "sa:rm:") {
-			adminRef = strings.TrimPrefix(b.Data, "sa:rm:")
+		if strings.HasPrefix(b.Data, "sta:rm:") {
+			adminRef = strings.TrimPrefix(b.Data, "sta:rm:")
 		}
 	}
 	if consRef == "" || adminRef == "" {
@@ -523,8 +544,8 @@ func TestStaff_NonStaffRefused(t *testing.T) {
 	adminOnlyCmds := []string{"/invite", "/invite consultant", "/invite admin", "/consultants", "/admins"}
 	consultantCmds := []string{"/on", "/off"}
 	staffCmds := []string{"/pseudonym"}
-	adminButtons := []string{"inv:c", "inv:a", "sc:list", "sc:rm:" + consRef, "sc:rmy:" + consRef, "sa:list", "sa:rm:" + adminRef, "sa:rmy:" + adminRef}
-	joinButtons := []string{"jl:uk", "jl:done", "jc:yes", "jc:no"}
+	adminButtons := []string{"stinv:c", "stinv:a", "stc:list", "stc:rm:" + consRef, "stc:rmy:" + consRef, "sta:list", "sta:rm:" + adminRef, "sta:rmy:" + adminRef}
+	joinButtons := []string{"stl:uk", "stl:done", "stk:yes", "stk:no"}
 
 	type sender struct {
 		name    string
@@ -601,5 +622,98 @@ func TestStaff_NonStaffRefused(t *testing.T) {
 				t.Errorf("%s %s changed the store:\n%s\n%s", s.name, data, before, after)
 			}
 		}
+	}
+}
+
+// TestStaff_ForgetLeavesTheTeam: a consultant's /forget hands their cases back (the hook), erases
+// their staff record and takes the staff menu away; an admin from configuration stays one.
+func TestStaff_ForgetLeavesTheTeam(t *testing.T) {
+	h := startStaff(t)
+	var removed []string
+	h.App.SetStaffHooks(func(*store.Tx, int64) int { return 0 }, func(s store.Staff) { removed = append(removed, s.Pseudonym) })
+	admin := h.Person(staffAdminID, "en")
+	p := h.Person(6701, "en")
+	joinConsultant(t, p, makeInvite(t, admin, "consultant"), "Sova", "en")
+	p.Send("/forget")
+	p.Press("fg:yes")
+	if _, found := staffOf(t, h, p.Chat()); found {
+		t.Error("staff record survived /forget")
+	}
+	if !slices.Equal(removed, []string{"Sova"}) {
+		t.Errorf("hook calls: %v, want [Sova]", removed)
+	}
+	if _, ok := h.API.ChatCommands(p.Chat()); ok {
+		t.Error("staff menu survived /forget")
+	}
+	p.Send("/on")
+	if p.Last().HTML != h.T("en", "unknown_command") {
+		t.Errorf("/on after /forget: %q", p.Last().Text)
+	}
+
+	admin.Send("/pseudonym")
+	admin.Send("Boss")
+	admin.Send("/forget")
+	admin.Press("fg:yes")
+	if _, ok := h.API.ChatCommands(staffAdminID); !ok {
+		t.Error("the configured admin lost the admin menu")
+	}
+	admin.Send("/admins")
+	if !strings.Contains(admin.Last().HTML, h.T("en", "staff_admins_title", map[string]any{"N": 1})) {
+		t.Errorf("the configured admin after /forget: %q", admin.Last().Text)
+	}
+}
+
+// TestStaff_InviteCodeNotInTheFile: the invitation code itself is never kept — after joining
+// and the nightly compaction, the raw database file does not hold it in any form.
+func TestStaff_InviteCodeNotInTheFile(t *testing.T) {
+	h := startStaff(t)
+	admin := h.Person(staffAdminID, "en")
+	code := makeInvite(t, admin, "consultant")
+	joinConsultant(t, h.Person(6801, "en"), code, "Sova", "en")
+	h.RunJob("retention")
+	raw, err := os.ReadFile(h.DBPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, form := range []string{code, strings.ToUpper(code), "join_" + code} {
+		if bytes.Contains(raw, []byte(form)) {
+			t.Errorf("the database file holds the invitation code as %q", form)
+		}
+	}
+	// The record is still there (keyed by a hash), so the used code stays refused.
+	q := h.Person(6802, "en")
+	q.Send("/start join_" + code)
+	if !seesHTML(q, h.T("en", "staff_join_invalid")) {
+		t.Errorf("used code after compaction: %q", q.Last().Text)
+	}
+}
+
+// TestStaff_ConsultantBecomesAdmin: a consultant who accepts an admin invitation is an admin
+// (role change): their cases are handed back, the admin menu replaces the consultant's.
+func TestStaff_ConsultantBecomesAdmin(t *testing.T) {
+	h := startStaff(t)
+	var removed []string
+	h.App.SetStaffHooks(func(*store.Tx, int64) int { return 0 }, func(s store.Staff) { removed = append(removed, s.Pseudonym) })
+	admin := h.Person(staffAdminID, "en")
+	p := h.Person(6901, "en")
+	joinConsultant(t, p, makeInvite(t, admin, "consultant"), "Sova", "en")
+	p.Send("/start join_" + makeInvite(t, admin, "admin"))
+	p.Send("Sova") // their own pseudonym is not "taken"
+	if got := p.Last().HTML; got != h.T("en", "staff_joined_admin", map[string]any{"Name": "Sova"}) {
+		t.Fatalf("joined as admin: %q", got)
+	}
+	if s, _ := staffOf(t, h, p.Chat()); s.Role != store.RoleAdmin || s.Removed {
+		t.Errorf("record: %+v", s)
+	}
+	if !slices.Equal(removed, []string{"Sova"}) {
+		t.Errorf("hook calls: %v, want [Sova]", removed)
+	}
+	cmds, _ := h.API.ChatCommands(p.Chat())
+	if names := commandNames(cmds); !slices.Contains(names, "invite") || slices.Contains(names, "on") {
+		t.Errorf("menu after the role change: %v", names)
+	}
+	p.Send("/invite")
+	if !p.HasButton("stinv:c") {
+		t.Error("no admin rights after the role change")
 	}
 }

@@ -178,3 +178,35 @@ func TestPurgeInactiveUsers_KeepsActiveStaff(t *testing.T) {
 		return nil
 	})
 }
+
+func TestRotateKey_StaffKeptInvitesDropped(t *testing.T) {
+	dir := t.TempDir()
+	src, dst := filepath.Join(dir, "p.db"), filepath.Join(dir, "p.db.new")
+	oldKey, newKey := NewKey(), NewKey()
+	db := mustOpen(t, src, oldKey)
+	_ = db.Update(func(tx *Tx) error {
+		if err := tx.PutStaff(Staff{UserID: 77, Role: RoleAdmin, Pseudonym: "Lis"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.CreateInvite(RoleConsultant, 77, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		return nil
+	})
+	db.Close()
+	dropped, err := RotateKey(src, dst, oldKey, newKey)
+	if err != nil || dropped != 1 {
+		t.Fatalf("rotate: %d dropped, %v; want the one invitation", dropped, err)
+	}
+	nd := mustOpen(t, dst, newKey)
+	defer nd.Close()
+	_ = nd.View(func(tx *Tx) error {
+		if s, found, err := tx.Staff(77); err != nil || !found || s.Pseudonym != "Lis" {
+			t.Errorf("staff after rotation: %+v %v %v", s, found, err)
+		}
+		if s, found, _ := tx.StaffByPseudonym("lis"); !found || s.UserID != 77 {
+			t.Errorf("by pseudonym after rotation: %+v %v", s, found)
+		}
+		return nil
+	})
+}

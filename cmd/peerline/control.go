@@ -207,6 +207,6 @@ func (m *Main) rotateKey(args []string) error {
 	if err := os.Rename(newKeyPath, c.KeyFile); err != nil {
 		return fmt.Errorf("the database uses the new key in %s, but it could not replace %s: %w", newKeyPath, c.KeyFile, err)
 	}
-	fmt.Fprintf(m.Stdout, "data key rotated; the new key is in %s (%d unreadable records dropped). Update any copy of the key you keep elsewhere.\n", c.KeyFile, dropped)
+	fmt.Fprintf(m.Stdout, "data key rotated; the new key is in %s (%d records dropped: pending staff invitations, which admins must send again, and any unreadable ones). Update any copy of the key you keep elsewhere.\n", c.KeyFile, dropped)
 	return nil
 }
